@@ -1,0 +1,15 @@
+/* The subcommands of the `rlm` tool. Each lives in its own cli/cmd_NAME.c and is listed in the
+ * table in cli/main.c. A command returns the process exit status: 0 on success, 1 on a failed
+ * operation (message printed to stderr), 2 on a usage error. */
+#ifndef RLM_CLI_COMMANDS_H
+#define RLM_CLI_COMMANDS_H
+
+int cmd_vocab(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_complete(int argc, char **argv);
+int cmd_ngram(int argc, char **argv);
+int cmd_tokenize(int argc, char **argv);
+
+#endif

@@ -1,0 +1,39 @@
+/* rlm: the command-line front end. Dispatches `rlm COMMAND ...` to cli/cmd_COMMAND.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"tokenize", cmd_tokenize, "lowercase and split punctuation off plain text, one sentence a line"},
+    {"vocab", cmd_vocab, "build a vocabulary file from training text"},
+    {"train", cmd_train, "train an RNN, LSTM or GRU language model"},
+    {"eval", cmd_eval, "perplexity and per-word/per-sentence log-probabilities of a text"},
+    {"generate", cmd_generate, "sample sentences from a model"},
+    {"complete", cmd_complete, "the most probable next words for a prefix"},
+    {"ngram", cmd_ngram, "ARPA n-gram models: query, build-binary"},
+};
+
+static void usage(FILE *out) {
+    fprintf(out, "usage: rlm COMMAND [options]   (rlm COMMAND --help for each)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "rlm: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

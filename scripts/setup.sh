@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, the Debian packages a step needs, when they are missing. Idempotent and
+# quiet when everything is there.   usage: scripts/setup.sh build|demo|bench
+set -eu
+build_pkgs="gcc make libopenblas-dev libyaml-dev zlib1g-dev liblzma-dev"
+# The sanitizer and fuzzing runtimes come with clang; `make test` uses gcc's, `make fuzz` clang's.
+demo_pkgs="bible-kjv bible-kjv-text"
+bench_pkgs="bible-kjv bible-kjv-text"
+
+case "${1:-build}" in
+build) want=$build_pkgs ;;
+demo) want="$build_pkgs $demo_pkgs" ;;
+bench) want="$build_pkgs $bench_pkgs" ;;
+*) echo "usage: $0 build|demo|bench" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "setup: installing$missing" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >&2
