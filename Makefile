@@ -7,6 +7,7 @@
 #   make fuzz     run each fuzz target with libFuzzer for FUZZ_SECONDS
 #   make install  PREFIX=/usr/local: library, headers, rlm, pkg-config file rlm.pc
 
+B        ?= build
 CC       ?= gcc
 PREFIX   ?= /usr/local
 VERSION  := 0.1.0
@@ -25,57 +26,57 @@ CLI_SRC  := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
-LIB_OBJ  := $(LIB_SRC:%.c=build/obj/%.o)
-CLI_OBJ  := $(CLI_SRC:%.c=build/obj/%.o)
-TESTS    := $(TEST_SRC:tests/%.c=build/tests/%)
-SAN_LIB_OBJ := $(LIB_SRC:%.c=build/san/%.o)
-SAN_TESTS   := $(TEST_SRC:tests/%.c=build/san/tests/%)
-FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=build/san/replay/%)
-FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/obj/%.o)
+TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+SAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/san/%.o)
+SAN_TESTS   := $(TEST_SRC:tests/%.c=$(B)/san/tests/%)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/san/replay/%)
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 .PHONY: all setup test unit-tests san-tests cli-tests fuzz-replay demo bench fuzz install clean
-all: build/librlm.a build/librlm.so build/rlm build/rlm.pc
+all: $(B)/librlm.a $(B)/librlm.so $(B)/rlm $(B)/rlm.pc
 
 setup:
 	@scripts/setup.sh build
 
-build/obj/%.o: %.c
+$(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) -MMD -MP -c $< -o $@
 
-build/san/%.o: %.c
+$(B)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
 
-build/librlm.a: $(LIB_OBJ)
+$(B)/librlm.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 # Only symbols marked RLM_API (rlm_ prefix) are exported: -fvisibility=hidden is the default.
-build/librlm.so: $(LIB_OBJ)
+$(B)/librlm.so: $(LIB_OBJ)
 	$(CC) -shared -Wl,-soname,librlm.so.0 -o $@ $^ $(LIBS)
 
-build/rlm: $(CLI_OBJ) build/librlm.a
-	$(CC) -o $@ $(CLI_OBJ) build/librlm.a $(LIBS)
+$(B)/rlm: $(CLI_OBJ) $(B)/librlm.a
+	$(CC) -o $@ $(CLI_OBJ) $(B)/librlm.a $(LIBS)
 
-build/rlm.pc: Makefile
+$(B)/rlm.pc: Makefile
 	@printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: rlm\nDescription: recurrent-network language models for ASR and MT decoders\nVersion: %s\nLibs: -L$${libdir} -lrlm\nLibs.private: %s\nCflags: -I$${includedir}/rlm\n' \
 	  '$(PREFIX)' '$(VERSION)' '$(LIBS)' > $@
 
-build/tests/%: tests/%.c tests/check.h build/librlm.a
+$(B)/tests/%: tests/%.c tests/check.h $(B)/librlm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) -Itests -o $@ $< build/librlm.a $(LIBS)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) -Itests -o $@ $< $(B)/librlm.a $(LIBS)
 
-build/san/tests/%: tests/%.c tests/check.h $(SAN_LIB_OBJ)
+$(B)/san/tests/%: tests/%.c tests/check.h $(SAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 $(SAN) -Itests -o $@ $< $(SAN_LIB_OBJ) $(LIBS)
 
 # Fuzz targets built with a small driver that replays files, so gcc + sanitizers can run them.
-build/san/replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(SAN_LIB_OBJ)
+$(B)/san/replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(SAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 $(SAN) -o $@ $< tests/fuzz/replay_main.c $(SAN_LIB_OBJ) $(LIBS)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(CFLAGS_BASE) -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LIBS)
 
@@ -91,18 +92,18 @@ bench: setup all
 	@bench/run_all.sh
 
 fuzz: setup $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
 	  echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$n tests/data/malformed/$${n#fuzz_} || exit 1; done
+	  $$f -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/corpus/$$n tests/data/malformed/$${n#fuzz_} || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/rlm $(DESTDIR)$(PREFIX)/bin
-	install -m 644 build/librlm.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 build/librlm.so $(DESTDIR)$(PREFIX)/lib/librlm.so.0
+	install -m 644 $(B)/librlm.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/librlm.so $(DESTDIR)$(PREFIX)/lib/librlm.so.0
 	ln -sf librlm.so.0 $(DESTDIR)$(PREFIX)/lib/librlm.so
 	install -m 644 lm/rlm*.h $(wildcard plugin/rlm*.h) $(DESTDIR)$(PREFIX)/include/rlm/
-	install -m 755 build/rlm $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 build/rlm.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(B)/rlm $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(B)/rlm.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 
 clean:
 	rm -rf build

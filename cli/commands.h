@@ -4,12 +4,7 @@
 #ifndef RLM_CLI_COMMANDS_H
 #define RLM_CLI_COMMANDS_H
 
-int cmd_vocab(int argc, char **argv);
-int cmd_train(int argc, char **argv);
-int cmd_eval(int argc, char **argv);
-int cmd_generate(int argc, char **argv);
-int cmd_complete(int argc, char **argv);
-int cmd_ngram(int argc, char **argv);
-int cmd_tokenize(int argc, char **argv);
+/* one declaration per command, in the order of the table in main.c */
+
 
 #endif

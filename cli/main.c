@@ -11,13 +11,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"tokenize", cmd_tokenize, "lowercase and split punctuation off plain text, one sentence a line"},
-    {"vocab", cmd_vocab, "build a vocabulary file from training text"},
-    {"train", cmd_train, "train an RNN, LSTM or GRU language model"},
-    {"eval", cmd_eval, "perplexity and per-word/per-sentence log-probabilities of a text"},
-    {"generate", cmd_generate, "sample sentences from a model"},
-    {"complete", cmd_complete, "the most probable next words for a prefix"},
-    {"ngram", cmd_ngram, "ARPA n-gram models: query, build-binary"},
+    /* one line per cli/cmd_NAME.c, in the order `rlm --help` lists them */
 };
 
 static void usage(FILE *out) {
