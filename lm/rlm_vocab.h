@@ -47,6 +47,9 @@ RLM_API rlm_status rlm_vocab_build(const char *text_path, const rlm_vocab_option
  * then one line per id: "id<TAB>token<TAB>count<TAB>class". */
 RLM_API rlm_status rlm_vocab_write(const rlm_vocab *v, const char *path, rlm_error *err);
 RLM_API rlm_status rlm_vocab_read(const char *path, rlm_vocab **out, rlm_error *err);
+/* rlm_vocab_read on text already in memory; `name` stands for the file name in messages. */
+RLM_API rlm_status rlm_vocab_parse_text(const char *text, size_t size, const char *name,
+                                        rlm_vocab **out, rlm_error *err);
 
 /* The same content as a compact binary blob, for embedding in model files. deserialize checks
  * every length against size and names `what` (e.g. "model.bin: vocabulary") in its errors. */
@@ -70,6 +73,9 @@ RLM_API int32_t rlm_vocab_num_classes(const rlm_vocab *v);
 RLM_API int32_t rlm_vocab_class_of(const rlm_vocab *v, int32_t id);
 RLM_API int32_t rlm_vocab_class_begin(const rlm_vocab *v, int32_t cls);
 RLM_API int32_t rlm_vocab_class_end(const rlm_vocab *v, int32_t cls);
+/* Re-bin the ids into num_classes classes (0 = round(sqrt(size)); more than size is clamped to
+ * size), e.g. when a model is trained with another class count than the vocabulary file has. */
+RLM_API rlm_status rlm_vocab_set_num_classes(rlm_vocab *v, int32_t num_classes, rlm_error *err);
 
 /* Split one line (no trailing newline needed) into ids, mapping unknown tokens to RLM_UNK_ID.
  * Writes at most cap ids and returns how many tokens the line has (which may exceed cap: call
