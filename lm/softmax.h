@@ -1,0 +1,28 @@
+/* Numerically stable softmax helpers shared by the output layers and inference. */
+#ifndef RLM_SOFTMAX_H
+#define RLM_SOFTMAX_H
+
+#include <math.h>
+
+/* Turns logits x[0..n) into probabilities in place and returns log(sum(exp(x))), computed
+ * around the maximum so that large logits do not overflow. */
+static inline float rlm_softmax_inplace(float *x, int n) {
+    float mx = x[0];
+    for (int i = 1; i < n; i++) mx = x[i] > mx ? x[i] : mx;
+    double sum = 0;
+    for (int i = 0; i < n; i++) sum += (x[i] = expf(x[i] - mx));
+    float inv = (float)(1.0 / sum);
+    for (int i = 0; i < n; i++) x[i] *= inv;
+    return mx + (float)log(sum);
+}
+
+/* log(sum(exp(x))) without modifying x. */
+static inline float rlm_logsumexp(const float *x, int n) {
+    float mx = x[0];
+    for (int i = 1; i < n; i++) mx = x[i] > mx ? x[i] : mx;
+    double sum = 0;
+    for (int i = 0; i < n; i++) sum += expf(x[i] - mx);
+    return mx + (float)log(sum);
+}
+
+#endif
