@@ -5,6 +5,8 @@
 #define RLM_CLI_COMMANDS_H
 
 /* one declaration per command, in the order of the table in main.c */
+int cmd_tokenize(int argc, char **argv);
+int cmd_vocab(int argc, char **argv);
 
 
 #endif
