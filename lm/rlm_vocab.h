@@ -8,6 +8,17 @@
  * Character level: a token is one UTF-8 code point, and the space between words is the token
  * RLM_SPACE_TOKEN ("<sp>"), so word boundaries are modelled and a line can be rebuilt.
  *
+ * Splitting a line (the same in build, tokenize and corpus_load): word-level tokens are runs of
+ * bytes other than ASCII whitespace (space, tab, CR, LF, VT, FF) and NUL, so CRLF text reads
+ * like LF text. At word level the literal "<unk>" is the <unk> id (PTB writes it for its own
+ * OOVs) and the literal markers "<s>" and "</s>" are dropped (the line end is the boundary). At
+ * character level a run of whitespace between characters is one "<sp>", leading and trailing
+ * whitespace give nothing, and each byte of invalid UTF-8 is <unk>. A line with no tokens is
+ * not a sentence.
+ *
+ * Counts: `</s>` counts the sentences; `<unk>` counts the literal <unk>s, the invalid UTF-8
+ * bytes and every occurrence of the tokens the min_count / max_size cut-offs removed.
+ *
  * Classes (for the class-factored softmax): ids are binned in id order into num_classes classes of
  * about equal unigram probability mass, as Mikolov's rnnlm does, so every class is a contiguous
  * id range [class_begin(c), class_end(c)). */
