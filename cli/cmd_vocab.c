@@ -67,8 +67,13 @@ static int vocab_build(int argc, char **argv) {
     if (!text || !out) return usage_error("%s", "build needs TEXT and -o VOCAB");
     rlm_error err;
     rlm_vocab *v;
-    if (rlm_vocab_build(text, &o, &v, &err) || rlm_vocab_write(v, out, &err)) {
+    if (rlm_vocab_build(text, &o, &v, &err)) {
         fprintf(stderr, "rlm vocab: %s\n", err.message);
+        return 1;
+    }
+    if (rlm_vocab_write(v, out, &err)) {
+        fprintf(stderr, "rlm vocab: %s\n", err.message);
+        rlm_vocab_free(v);
         return 1;
     }
     fprintf(stderr, "rlm vocab: %s: %d ids (%s level), %d classes, <unk> count %" PRId64 "\n", out,
