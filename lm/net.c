@@ -79,7 +79,7 @@ rlm_status rlm_net_init(rlm_net *n, const rlm_model *m, int B, int T, int traini
     if (B < 1 || T < 1 || (size_t)B * T > (1u << 24))
         return rlm_fail(err, RLM_E_ARG, "batch: %d streams x %d steps is out of range", B, T);
     n->m = m;
-    n->B = B, n->T = T, n->N = B * T;
+    n->B = B, n->T = n->T_cap = T, n->N = B * T;
     n->training = training;
     carver c = {0};
     lay_out(n, &c);
@@ -94,6 +94,11 @@ rlm_status rlm_net_init(rlm_net *n, const rlm_model *m, int B, int T, int traini
 void rlm_net_free(rlm_net *n) {
     free(n->block);
     memset(n, 0, sizeof *n);
+}
+
+void rlm_net_set_steps(rlm_net *n, int T) {
+    n->T = T < 1 ? 1 : T > n->T_cap ? n->T_cap : T;
+    n->N = n->B * n->T;
 }
 
 void rlm_net_reset_state(rlm_net *n) {

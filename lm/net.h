@@ -26,6 +26,7 @@ typedef struct rlm_layer_acts {
 typedef struct rlm_net {
     const rlm_model *m;
     int B, T, N;           /* N = B*T rows */
+    int T_cap;             /* steps the workspace was sized for */
     int training;          /* activations for backward are kept */
     float dropout;         /* used in forward when training */
     rlm_layer_acts L[RLM_MAX_LAYERS];
@@ -50,6 +51,8 @@ typedef struct rlm_net {
 rlm_status rlm_net_init(rlm_net *n, const rlm_model *m, int B, int T, int training,
                         rlm_error *err);
 void rlm_net_free(rlm_net *n);
+/* Use only the first T <= T_cap steps from now on (for a shorter last chunk). */
+void rlm_net_set_steps(rlm_net *n, int T);
 /* Zero the carried hidden state of every stream. */
 void rlm_net_reset_state(rlm_net *n);
 

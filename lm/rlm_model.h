@@ -92,6 +92,16 @@ RLM_API void rlm_model_log10dist(const rlm_model *m, const rlm_state *s, float *
 RLM_API double rlm_model_score_sentence(const rlm_model *m, const int32_t *ids, size_t n,
                                         float *per_word);
 
+/* ---- Choosing words from a distribution (generation, completion) ---- */
+
+/* The k highest scores, best first: their ids go to ids (k <= n entries). */
+RLM_API void rlm_top_k(const float *scores, int32_t n, int32_t k, int32_t *ids);
+/* Draws an id from a log10 distribution (rlm_model_log10dist) sharpened or flattened by
+ * temperature (> 0; 1 = as is), restricted to the top_k most probable ids (0 = all). u is a
+ * uniform number in [0, 1) from the caller's generator, so sampling is reproducible. */
+RLM_API int32_t rlm_sample_log10dist(const float *log10p, int32_t n, float temperature,
+                                     int32_t top_k, double u);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,189 @@
+/* rlm train: build or read a vocabulary, create a model, train it, keep the best. */
+#include <cblas.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "commands.h"
+#include "rlm_train.h"
+
+static const char usage_text[] =
+    "usage: rlm train --train TEXT --valid TEXT -o MODEL [options]\n"
+    "       rlm train --resume CHECKPOINT --train TEXT --valid TEXT -o MODEL\n"
+    "Texts have one sentence a line, tokens separated by spaces (rlm tokenize makes them).\n"
+    "vocabulary:\n"
+    "  --vocab FILE           use this vocabulary file (rlm vocab build); otherwise build one:\n"
+    "  --char                 character-level tokens   --min-count N  --max-size N\n"
+    "  --classes N            output classes (default sqrt of the vocabulary size)\n"
+    "model:\n"
+    "  --cell lstm|gru|rnn|rnn-relu (lstm)  --layers N (1)  --embed N (200)  --hidden N (200)\n"
+    "  --output class|full (class)  --tied  --dropout P (0)  --independent-sentences\n"
+    "training:\n"
+    "  --optimizer sgd|adam (sgd)  --lr X (sgd 20, adam 0.002)  --clip X (0.25)\n"
+    "  --batch B (32)  --bptt T (20)  --epochs N (20)  --min-improvement X (1.003)\n"
+    "  --weight-decay X (0)  --seed N (1)  --threads N (OpenBLAS threads)\n"
+    "  --checkpoint FILE (MODEL.ckpt)  --checkpoint-minutes M (0: at epoch ends only)\n"
+    "output:\n"
+    "  --log FILE             one JSON line per epoch\n"
+    "  --progress / --quiet   progress on stderr (default: when stderr is a terminal)\n";
+
+typedef struct progress_ctx {
+    int live; /* rewrite one status line */
+    int epochs_to_stderr;
+    FILE *log;
+} progress_ctx;
+
+static void on_progress(const rlm_train_progress *p, void *user) {
+    progress_ctx *c = user;
+    if (!p->epoch_done) {
+        if (c->live)
+            fprintf(stderr,
+                    "\repoch %d/%d %5.1f%%  %.0f words/s  ETA %ds  train ppl %.1f  lr %.4g   ",
+                    p->epoch, p->max_epochs, 100 * p->fraction, p->words_per_s, (int)p->eta_s,
+                    p->train_ppl, p->learning_rate);
+        return;
+    }
+    if (c->live || c->epochs_to_stderr)
+        fprintf(stderr,
+                "%sepoch %d: train ppl %.2f, valid ppl %.2f%s, %.0f words/s, %.1f s, lr %.4g\n",
+                c->live ? "\r" : "", p->epoch, p->train_ppl, p->valid_ppl,
+                p->improved ? " (best)" : "", p->words_per_s, p->seconds, p->learning_rate);
+    if (c->log) {
+        fprintf(c->log,
+                "{\"epoch\": %d, \"train_ppl\": %.4f, \"valid_ppl\": %.4f, \"best_valid_ppl\": "
+                "%.4f, \"learning_rate\": %.6g, \"words_per_s\": %.1f, \"seconds\": %.2f, "
+                "\"improved\": %s}\n",
+                p->epoch, p->train_ppl, p->valid_ppl, p->best_valid_ppl, p->learning_rate,
+                p->words_per_s, p->seconds, p->improved ? "true" : "false");
+        fflush(c->log);
+    }
+}
+
+static int fail(const rlm_error *err) {
+    fprintf(stderr, "rlm train: %s\n", err->message);
+    return 1;
+}
+
+int cmd_train(int argc, char **argv) {
+    rlm_model_config cfg = rlm_model_default_config();
+    rlm_train_options opt = rlm_train_default_options();
+    rlm_vocab_options vo = rlm_vocab_default_options();
+    const char *train_path = NULL, *valid_path = NULL, *out = NULL, *vocab_path = NULL;
+    const char *cell = "lstm", *output = "class", *optimizer = "sgd", *log_path = NULL;
+    const char *resume = NULL, *checkpoint = NULL;
+    int tied = 0, independent = 0, char_level = 0, progress = 0, quiet = 0;
+    int32_t threads = 0, classes = 0;
+    float lr = 0;
+    const arg_spec specs[] = {
+        {"--train", ARG_STRING, &train_path}, {"--valid", ARG_STRING, &valid_path},
+        {"-o", ARG_STRING, &out}, {"--vocab", ARG_STRING, &vocab_path},
+        {"--char", ARG_FLAG, &char_level}, {"--min-count", ARG_U64, &vo.min_count},
+        {"--max-size", ARG_U64, &vo.max_size}, {"--classes", ARG_INT, &classes},
+        {"--cell", ARG_STRING, &cell}, {"--layers", ARG_INT, &cfg.layers},
+        {"--embed", ARG_INT, &cfg.embed_size}, {"--hidden", ARG_INT, &cfg.hidden_size},
+        {"--output", ARG_STRING, &output}, {"--tied", ARG_FLAG, &tied},
+        {"--dropout", ARG_FLOAT, &cfg.dropout},
+        {"--independent-sentences", ARG_FLAG, &independent},
+        {"--optimizer", ARG_STRING, &optimizer}, {"--lr", ARG_FLOAT, &lr},
+        {"--clip", ARG_FLOAT, &opt.clip}, {"--batch", ARG_INT, &opt.batch},
+        {"--bptt", ARG_INT, &opt.bptt}, {"--epochs", ARG_INT, &opt.max_epochs},
+        {"--min-improvement", ARG_FLOAT, &opt.min_improvement},
+        {"--weight-decay", ARG_FLOAT, &opt.weight_decay}, {"--seed", ARG_U64, &opt.seed},
+        {"--threads", ARG_INT, &threads}, {"--checkpoint", ARG_STRING, &checkpoint},
+        {"--checkpoint-minutes", ARG_DOUBLE, &opt.checkpoint_minutes},
+        {"--log", ARG_STRING, &log_path}, {"--progress", ARG_FLAG, &progress},
+        {"--quiet", ARG_FLAG, &quiet}, {"--resume", ARG_STRING, &resume},
+    };
+    int n_pos, help;
+    if (args_parse(argc, argv, specs, sizeof specs / sizeof specs[0], NULL, 0, &n_pos, &help))
+        return 2;
+    if (help) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (!train_path || !valid_path || !out) {
+        fprintf(stderr, "rlm train: --train, --valid and -o are required\n%s", usage_text);
+        return 2;
+    }
+    int c = rlm_cell_type_parse(cell);
+    if (c < 0) {
+        fprintf(stderr, "rlm train: --cell: '%s' is not lstm, gru, rnn or rnn-relu\n", cell);
+        return 2;
+    }
+    cfg.cell = (rlm_cell_type)c;
+    if (strcmp(output, "class") && strcmp(output, "full")) {
+        fprintf(stderr, "rlm train: --output: '%s' is not class or full\n", output);
+        return 2;
+    }
+    cfg.output = strcmp(output, "class") ? RLM_OUTPUT_FULL : RLM_OUTPUT_CLASS;
+    if (strcmp(optimizer, "sgd") && strcmp(optimizer, "adam")) {
+        fprintf(stderr, "rlm train: --optimizer: '%s' is not sgd or adam\n", optimizer);
+        return 2;
+    }
+    opt.optimizer = strcmp(optimizer, "sgd") ? RLM_OPT_ADAM : RLM_OPT_SGD;
+    opt.learning_rate = lr > 0 ? lr : opt.optimizer == RLM_OPT_ADAM ? 0.002f : 20.0f;
+    cfg.tied = tied, cfg.independent_sentences = independent;
+    vo.char_level = char_level, vo.num_classes = classes;
+    if (threads > 0) openblas_set_num_threads(threads);
+
+    char ckpt_default[4096];
+    snprintf(ckpt_default, sizeof ckpt_default, "%s.ckpt", out);
+    opt.best_path = out;
+    opt.checkpoint_path = checkpoint ? checkpoint : ckpt_default;
+    progress_ctx pc = {!quiet && (progress || isatty(2)), progress, NULL};
+    if (log_path && !(pc.log = fopen(log_path, resume ? "a" : "w"))) {
+        perror(log_path);
+        return 1;
+    }
+    opt.progress = on_progress, opt.progress_user = &pc;
+
+    rlm_error err;
+    rlm_vocab *vocab = NULL;
+    rlm_model *m = NULL;
+    rlm_corpus train = {0}, valid = {0};
+    int rc = 1;
+    if (resume) {
+        /* the checkpoint holds the vocabulary; read it to load the texts */
+        rlm_model *probe;
+        if (rlm_model_load(resume, &probe, &err)) goto done;
+        if (rlm_corpus_load(rlm_model_vocab(probe), train_path, &train, &err) ||
+            rlm_corpus_load(rlm_model_vocab(probe), valid_path, &valid, &err)) {
+            rlm_model_free(probe);
+            goto done;
+        }
+        rlm_model_free(probe);
+    } else {
+        if (vocab_path ? rlm_vocab_read(vocab_path, &vocab, &err)
+                       : rlm_vocab_build(train_path, &vo, &vocab, &err))
+            goto done;
+        if (rlm_corpus_load(vocab, train_path, &train, &err) ||
+            rlm_corpus_load(vocab, valid_path, &valid, &err))
+            goto done;
+        rlm_status s = rlm_model_new(&cfg, vocab, opt.seed, &m, &err);
+        vocab = NULL; /* the model owns it now, also on failure */
+        if (s) goto done;
+        if (pc.live || progress)
+            fprintf(stderr, "rlm train: %s, %d layer(s), embed %d, hidden %d, %s output, %d ids, "
+                            "%zu parameters; %zu training tokens\n",
+                    rlm_cell_type_name(cfg.cell), cfg.layers, cfg.embed_size, cfg.hidden_size,
+                    output, rlm_vocab_size(rlm_model_vocab(m)), rlm_model_num_params(m),
+                    train.n_ids);
+    }
+    rlm_train_result res;
+    if (resume ? rlm_train_resume(resume, &train, &valid, &opt, &m, &res, &err)
+               : rlm_train(m, &train, &valid, &opt, &res, &err))
+        goto done;
+    if (rlm_model_save(m, out, &err)) goto done;
+    printf("%s: best valid ppl %.2f after %d epochs, %.0f words/s, %.1f s\n", out,
+           res.best_valid_ppl, res.epochs, res.words_per_s, res.seconds);
+    rc = 0;
+done:
+    if (rc) fail(&err);
+    if (pc.log) fclose(pc.log);
+    rlm_corpus_free(&train);
+    rlm_corpus_free(&valid);
+    rlm_vocab_free(vocab);
+    rlm_model_free(m);
+    return rc;
+}
