@@ -7,6 +7,7 @@
 /* one declaration per command, in the order of the table in main.c */
 int cmd_tokenize(int argc, char **argv);
 int cmd_vocab(int argc, char **argv);
+int cmd_ngram(int argc, char **argv);
 
 
 #endif

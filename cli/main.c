@@ -14,6 +14,7 @@ static const struct command commands[] = {
     /* one line per cli/cmd_NAME.c, in the order `rlm --help` lists them */
     {"tokenize", cmd_tokenize, "normalise raw English text: lowercase, split punctuation off"},
     {"vocab", cmd_vocab, "build a vocabulary file from a text, or show one"},
+    {"ngram", cmd_ngram, "ARPA n-gram models: query, build-binary"},
 };
 
 static void usage(FILE *out) {
