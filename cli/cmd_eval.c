@@ -40,7 +40,7 @@ int cmd_eval(int argc, char **argv) {
     }
     if (threads > 0) openblas_set_num_threads(threads);
     const char *text = n_pos ? pos[0] : "/dev/stdin";
-    rlm_error err;
+    rlm_error err = {0};
     rlm_model *m = NULL;
     rlm_corpus c = {0};
     float *lp = NULL;

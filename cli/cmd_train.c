@@ -1,5 +1,6 @@
 /* rlm train: build or read a vocabulary, create a model, train it, keep the best. */
 #include <cblas.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,13 +29,17 @@ static const char usage_text[] =
     "  --log FILE             one JSON line per epoch\n"
     "  --progress / --quiet   progress on stderr (default: when stderr is a terminal)\n";
 
+/* Set by SIGINT/SIGTERM: training stops at the next chunk, writing a checkpoint first. */
+static volatile sig_atomic_t interrupted;
+static void on_signal(int sig) { interrupted = sig; }
+
 typedef struct progress_ctx {
     int live; /* rewrite one status line */
     int epochs_to_stderr;
     FILE *log;
 } progress_ctx;
 
-static void on_progress(const rlm_train_progress *p, void *user) {
+static int on_progress(const rlm_train_progress *p, void *user) {
     progress_ctx *c = user;
     if (!p->epoch_done) {
         if (c->live)
@@ -42,7 +47,7 @@ static void on_progress(const rlm_train_progress *p, void *user) {
                     "\repoch %d/%d %5.1f%%  %.0f words/s  ETA %ds  train ppl %.1f  lr %.4g   ",
                     p->epoch, p->max_epochs, 100 * p->fraction, p->words_per_s, (int)p->eta_s,
                     p->train_ppl, p->learning_rate);
-        return;
+        return interrupted;
     }
     if (c->live || c->epochs_to_stderr)
         fprintf(stderr,
@@ -58,6 +63,7 @@ static void on_progress(const rlm_train_progress *p, void *user) {
                 p->words_per_s, p->seconds, p->improved ? "true" : "false");
         fflush(c->log);
     }
+    return interrupted;
 }
 
 static int fail(const rlm_error *err) {
@@ -137,8 +143,11 @@ int cmd_train(int argc, char **argv) {
         return 1;
     }
     opt.progress = on_progress, opt.progress_user = &pc;
+    opt.progress_interval_s = 0.5;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
 
-    rlm_error err;
+    rlm_error err = {0};
     rlm_vocab *vocab = NULL;
     rlm_model *m = NULL;
     rlm_corpus train = {0}, valid = {0};
@@ -174,12 +183,19 @@ int cmd_train(int argc, char **argv) {
     if (resume ? rlm_train_resume(resume, &train, &valid, &opt, &m, &res, &err)
                : rlm_train(m, &train, &valid, &opt, &res, &err))
         goto done;
+    if (res.stopped) {
+        fprintf(stderr, "\nrlm train: interrupted; continue with: rlm train --resume %s "
+                        "--train %s --valid %s -o %s\n", opt.checkpoint_path, train_path,
+                valid_path, out);
+        rc = 130;
+        goto done;
+    }
     if (rlm_model_save(m, out, &err)) goto done;
     printf("%s: best valid ppl %.2f after %d epochs, %.0f words/s, %.1f s\n", out,
            res.best_valid_ppl, res.epochs, res.words_per_s, res.seconds);
     rc = 0;
 done:
-    if (rc) fail(&err);
+    if (rc == 1) fail(&err);
     if (pc.log) fclose(pc.log);
     rlm_corpus_free(&train);
     rlm_corpus_free(&valid);

@@ -15,6 +15,10 @@ static const struct command commands[] = {
     {"tokenize", cmd_tokenize, "normalise raw English text: lowercase, split punctuation off"},
     {"vocab", cmd_vocab, "build a vocabulary file from a text, or show one"},
     {"ngram", cmd_ngram, "ARPA n-gram models: query, build-binary"},
+    {"train", cmd_train, "train an RNN, LSTM or GRU language model"},
+    {"eval", cmd_eval, "perplexity and per-word/per-sentence log10 probabilities of a text"},
+    {"generate", cmd_generate, "sample sentences from a model"},
+    {"complete", cmd_complete, "the most probable next tokens after a prefix"},
 };
 
 static void usage(FILE *out) {

@@ -38,7 +38,9 @@ typedef struct rlm_train_progress {
     int improved;         /* epoch_done: this epoch's model is the new best */
 } rlm_train_progress;
 
-typedef void (*rlm_train_callback)(const rlm_train_progress *p, void *user);
+/* Return 0 to go on; anything else stops training at once, after writing a checkpoint when
+ * checkpoint_path is set (rlm_train_resume then continues from exactly there). */
+typedef int (*rlm_train_callback)(const rlm_train_progress *p, void *user);
 
 typedef struct rlm_train_options {
     int32_t batch;            /* B parallel streams (default 32) */
@@ -66,9 +68,11 @@ typedef struct rlm_train_result {
     double best_valid_ppl;  /* <unk> included */
     double seconds;
     double words_per_s;     /* training tokens per second, over all epochs */
+    int stopped;            /* the progress callback asked to stop; the model holds the current
+                               (not the best) parameters */
 } rlm_train_result;
 
-/* Trains m in place; at return m holds the best parameters seen on valid. */
+/* Trains m in place; at return m holds the best parameters seen on valid (unless stopped). */
 RLM_API rlm_status rlm_train(rlm_model *m, const rlm_corpus *train, const rlm_corpus *valid,
                              const rlm_train_options *opt, rlm_train_result *result,
                              rlm_error *err);

@@ -212,8 +212,9 @@ static int get_progress(rlm_bytes_in *in, trainer *tr) {
 
 /* ---- the loop ---- */
 
-static void report(const trainer *tr, double t0, int epoch_done, int improved, double valid_ppl) {
-    if (!tr->opt.progress) return;
+/* Returns the callback's wish to stop. */
+static int report(const trainer *tr, double t0, int epoch_done, int improved, double valid_ppl) {
+    if (!tr->opt.progress) return 0;
     rlm_train_progress p = {0};
     double el = now_s() - t0;
     p.epoch = tr->epoch, p.max_epochs = tr->opt.max_epochs, p.epoch_done = epoch_done;
@@ -226,7 +227,7 @@ static void report(const trainer *tr, double t0, int epoch_done, int improved, d
     p.best_valid_ppl = pow(10.0, tr->best_entropy);
     p.learning_rate = tr->lr;
     p.improved = improved;
-    tr->opt.progress(&p, tr->opt.progress_user);
+    return tr->opt.progress(&p, tr->opt.progress_user);
 }
 
 /* Validation, best-model keeping and the learning-rate schedule at the end of an epoch.
@@ -266,6 +267,11 @@ static void next_epoch(trainer *tr) {
     rlm_net_reset_state(&tr->net);
 }
 
+static rlm_status stop_early(trainer *tr, rlm_train_result *res, rlm_error *err) {
+    res->stopped = 1;
+    return tr->opt.checkpoint_path ? save_checkpoint(tr, err) : RLM_OK;
+}
+
 static rlm_status train_loop(trainer *tr, rlm_train_result *res, rlm_error *err) {
     const double start = now_s();
     double epoch_t0 = start, last_report = start, last_ckpt = start, valid_ppl = NAN;
@@ -285,8 +291,8 @@ static rlm_status train_loop(trainer *tr, rlm_train_result *res, rlm_error *err)
                                 "learning rate or the gradient clip",
                                 tr->epoch);
             if (t - last_report >= tr->opt.progress_interval_s) {
-                report(tr, epoch_t0, 0, 0, valid_ppl);
                 last_report = t;
+                if (report(tr, epoch_t0, 0, 0, valid_ppl)) return stop_early(tr, res, err);
             }
             if (tr->opt.checkpoint_path && tr->opt.checkpoint_minutes > 0 &&
                 t - last_ckpt >= tr->opt.checkpoint_minutes * 60) {
@@ -294,12 +300,13 @@ static rlm_status train_loop(trainer *tr, rlm_train_result *res, rlm_error *err)
                 last_ckpt = t;
             }
         }
-        report(tr, epoch_t0, 0, 0, valid_ppl);
+        if (report(tr, epoch_t0, 0, 0, valid_ppl)) return stop_early(tr, res, err);
         int improved = 0;
         if ((st = end_epoch(tr, &valid_ppl, &improved, err)) != RLM_OK) return st;
         res->epochs = tr->epoch;
-        report(tr, epoch_t0, 1, improved, valid_ppl);
+        int stop = report(tr, epoch_t0, 1, improved, valid_ppl);
         next_epoch(tr);
+        if (stop) return stop_early(tr, res, err);
         if (tr->opt.checkpoint_path && (st = save_checkpoint(tr, err)) != RLM_OK) return st;
         last_ckpt = now_s();
         epoch_t0 = now_s();
