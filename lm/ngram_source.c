@@ -78,11 +78,12 @@ static rlm_status read_gzip(ngram_lines *l, char *dst, size_t cap, size_t *got, 
             l->z_member_done = 1;
         } else if (rc == Z_BUF_ERROR || (rc == Z_OK && *got == 0)) {
             if (l->raw_eof && l->raw_pos == l->raw_len)
-                return rlm_fail(err, RLM_E_FORMAT,
-                                "%s: gzip data is truncated (the stream ends before its trailer)",
-                                l->name);
+                return rlm_fail(err, RLM_E_FORMAT, "%s:%llu: gzip data is truncated (the stream "
+                                "ends before its trailer)", l->name,
+                                (unsigned long long)l->line_no + 1);
         } else if (rc != Z_OK) {
-            return rlm_fail(err, RLM_E_FORMAT, "%s: corrupt gzip data: %s", l->name,
+            return rlm_fail(err, RLM_E_FORMAT, "%s:%llu: corrupt gzip data: %s", l->name,
+                            (unsigned long long)l->line_no + 1,
                             l->z.msg ? l->z.msg : "inflate failed");
         }
     }
@@ -104,10 +105,11 @@ static rlm_status read_xz(ngram_lines *l, char *dst, size_t cap, size_t *got, rl
         if (rc == LZMA_STREAM_END) {
             l->x_done = 1;
         } else if (rc == LZMA_BUF_ERROR) {
-            return rlm_fail(err, RLM_E_FORMAT, "%s: xz data is truncated", l->name);
+            return rlm_fail(err, RLM_E_FORMAT, "%s:%llu: xz data is truncated", l->name,
+                            (unsigned long long)l->line_no + 1);
         } else if (rc != LZMA_OK) {
-            return rlm_fail(err, RLM_E_FORMAT, "%s: corrupt xz data (liblzma error %d)", l->name,
-                            (int)rc);
+            return rlm_fail(err, RLM_E_FORMAT, "%s:%llu: corrupt xz data (liblzma error %d)",
+                            l->name, (unsigned long long)l->line_no + 1, (int)rc);
         }
     }
     return RLM_OK;
