@@ -1,5 +1,4 @@
 /* rlm train: build or read a vocabulary, create a model, train it, keep the best. */
-#include <cblas.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +22,8 @@ static const char usage_text[] =
     "training:\n"
     "  --optimizer sgd|adam (sgd)  --lr X (sgd 20, adam 0.002)  --clip X (0.25)\n"
     "  --batch B (32)  --bptt T (20)  --epochs N (20)  --min-improvement X (1.003)\n"
-    "  --weight-decay X (0)  --seed N (1)  --threads N (OpenBLAS threads)\n"
+    "  --weight-decay X (0)  --seed N (1)  --threads N (data-parallel shares; default: one per\n"
+    "                         processor; the same seed and threads give the same model)\n"
     "  --checkpoint FILE (MODEL.ckpt)  --checkpoint-minutes M (0: at epoch ends only)\n"
     "output:\n"
     "  --log FILE             one JSON line per epoch\n"
@@ -131,7 +131,7 @@ int cmd_train(int argc, char **argv) {
     opt.learning_rate = lr > 0 ? lr : opt.optimizer == RLM_OPT_ADAM ? 0.002f : 20.0f;
     cfg.tied = tied, cfg.independent_sentences = independent;
     vo.char_level = char_level, vo.num_classes = classes;
-    if (threads > 0) openblas_set_num_threads(threads);
+    opt.threads = threads;
 
     char ckpt_default[4096];
     snprintf(ckpt_default, sizeof ckpt_default, "%s.ckpt", out);

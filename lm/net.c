@@ -143,11 +143,10 @@ double rlm_net_forward(rlm_net *n, const int32_t *x, const int32_t *y, const uin
     return m->C ? output_class_forward(n, logprob) : output_full_forward(n, logprob);
 }
 
-void rlm_net_backward(rlm_net *n, const rlm_param_views *g) {
+void rlm_net_backward(rlm_net *n, const rlm_param_views *g, float scale) {
     const rlm_model *m = n->m;
     const int N = n->N, E = m->cfg.embed_size, H = m->cfg.hidden_size;
     const int drop = n->dropout > 0;
-    const float scale = 1.0f / (float)N;
     float *dH = n->dH, *dX = n->dX;
     if (m->C)
         output_class_backward(n, g, scale, dH);

@@ -61,8 +61,9 @@ void rlm_net_reset_state(rlm_net *n);
  * With n->training and dropout > 0 it draws dropout masks from rng. */
 double rlm_net_forward(rlm_net *n, const int32_t *x, const int32_t *y, const uint8_t *reset,
                        rlm_rng *rng, float *logprob);
-/* Back-propagate the mean loss of the last forward (scale 1/N) and add the gradients to g. */
-void rlm_net_backward(rlm_net *n, const rlm_param_views *g);
+/* Back-propagate scale * (the summed loss of the last forward) and add the gradients to g.
+ * scale is 1/N for the mean over this chunk, or 1/(all rows) when several nets share a batch. */
+void rlm_net_backward(rlm_net *n, const rlm_param_views *g, float scale);
 
 /* Output layers (output_full.c, output_class.c): forward writes ln P(y) per row into lp and
  * returns the summed -ln P; backward adds the gradients of scale * loss to g and writes the

@@ -53,6 +53,8 @@ typedef struct rlm_train_options {
     float clip;               /* global gradient-norm limit, 0 = none (default 0.25) */
     float weight_decay;       /* L2 added to the gradient (default 0) */
     uint64_t seed;            /* dropout masks (default 1) */
+    int32_t threads;          /* the batch is split into this many data-parallel shares, one
+                                 thread each (0 = one per processor; results depend on it) */
     const char *best_path;    /* write the best model here after each improving epoch, or NULL */
     const char *checkpoint_path; /* checkpoint each epoch (and every checkpoint_minutes) here */
     double checkpoint_minutes;   /* 0 = only at epoch ends */

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <cblas.h>
 
 #include "bytes.h"
 #include "model_file.h"
@@ -27,15 +30,31 @@ rlm_train_options rlm_train_default_options(void) {
     return o;
 }
 
+#define MAX_WORKERS 16
+
+/* A data-parallel share of the batch: streams [first, first + count) run through their own
+ * network into their own gradient, on their own thread; the shares are summed before the update.
+ * BLAS runs single-threaded inside each share: the per-step products are too small for BLAS's
+ * own threads to pay off, while whole shares in parallel scale. */
+typedef struct worker {
+    const struct trainer *tr;
+    rlm_net net;
+    float *grad; /* worker 0 writes the trainer's gradient, which ends as the sum */
+    rlm_param_views g;
+    int32_t *x, *y;
+    uint8_t *reset;
+    int first, count, chunk;
+    double loss;
+    rlm_rng rng; /* dropout masks; reseeded from the trainer's generator every chunk */
+} worker;
+
 typedef struct trainer {
     rlm_model *m;
     const rlm_corpus *train, *valid;
     rlm_train_options opt;
-    rlm_net net;
-    float *grad, *adam_m, *adam_v, *best;
-    rlm_param_views g;
-    int32_t *x, *y;
-    uint8_t *reset;
+    int n_workers;
+    worker w[MAX_WORKERS];
+    float *adam_m, *adam_v, *best;
     size_t stream_len; /* tokens each stream predicts per epoch */
     int chunks;        /* per epoch */
     /* everything below is saved in checkpoints */
@@ -58,6 +77,39 @@ static int32_t stream_token(const trainer *tr, size_t i) {
     return i == 0 ? RLM_EOS_ID : tr->train->ids[i - 1];
 }
 
+static int worker_count(const rlm_train_options *opt) {
+    long n = opt->threads > 0 ? opt->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    if (n > MAX_WORKERS) n = MAX_WORKERS;
+    return (int)(n < opt->batch ? n : opt->batch);
+}
+
+static rlm_status worker_init(worker *w, const trainer *tr, int index, rlm_error *err) {
+    const rlm_model *m = tr->m;
+    const int B = tr->opt.batch, W = tr->n_workers;
+    w->tr = tr;
+    w->first = B * index / W;
+    w->count = B * (index + 1) / W - w->first;
+    rlm_status s = rlm_net_init(&w->net, m, w->count, tr->opt.bptt, 1, err);
+    if (s != RLM_OK) return s;
+    w->net.dropout = m->cfg.dropout;
+    const size_t N = (size_t)w->count * tr->opt.bptt;
+    w->grad = calloc(m->n_params, sizeof(float));
+    w->x = malloc(N * sizeof(int32_t));
+    w->y = malloc(N * sizeof(int32_t));
+    w->reset = malloc(N);
+    if (!w->grad || !w->x || !w->y || !w->reset)
+        return rlm_fail(err, RLM_E_NOMEM, "training: out of memory for %zu parameters",
+                        m->n_params);
+    rlm_param_bind(&w->g, w->grad, &m->cfg, m->V, m->C);
+    return RLM_OK;
+}
+
+static void worker_free(worker *w) {
+    rlm_net_free(&w->net);
+    free(w->grad), free(w->x), free(w->y), free(w->reset);
+}
+
 static rlm_status trainer_init(trainer *tr, rlm_model *m, const rlm_corpus *train,
                                const rlm_corpus *valid, const rlm_train_options *opt,
                                rlm_error *err) {
@@ -77,23 +129,19 @@ static rlm_status trainer_init(trainer *tr, rlm_model *m, const rlm_corpus *trai
     if (!valid || valid->n_ids == 0)
         return rlm_fail(err, RLM_E_ARG, "validation text: empty");
     tr->chunks = (int)((tr->stream_len + opt->bptt - 1) / opt->bptt);
-    rlm_status s = rlm_net_init(&tr->net, m, opt->batch, opt->bptt, 1, err);
-    if (s != RLM_OK) return s;
-    tr->net.dropout = m->cfg.dropout;
-    const size_t n = m->n_params, N = (size_t)opt->batch * opt->bptt;
-    tr->grad = calloc(n, sizeof(float));
+    tr->n_workers = worker_count(opt);
+    for (int i = 0; i < tr->n_workers; i++) {
+        rlm_status s = worker_init(&tr->w[i], tr, i, err);
+        if (s != RLM_OK) return s;
+    }
+    const size_t n = m->n_params;
     tr->best = malloc(n * sizeof(float));
-    tr->x = malloc(N * sizeof(int32_t));
-    tr->y = malloc(N * sizeof(int32_t));
-    tr->reset = malloc(N);
     if (opt->optimizer == RLM_OPT_ADAM) {
         tr->adam_m = calloc(n, sizeof(float));
         tr->adam_v = calloc(n, sizeof(float));
     }
-    if (!tr->grad || !tr->best || !tr->x || !tr->y || !tr->reset ||
-        (opt->optimizer == RLM_OPT_ADAM && (!tr->adam_m || !tr->adam_v)))
+    if (!tr->best || (opt->optimizer == RLM_OPT_ADAM && (!tr->adam_m || !tr->adam_v)))
         return rlm_fail(err, RLM_E_NOMEM, "training: out of memory for %zu parameters", n);
-    rlm_param_bind(&tr->g, tr->grad, &m->cfg, m->V, m->C);
     memcpy(tr->best, m->params, n * sizeof(float));
     tr->epoch = 1;
     tr->lr = opt->learning_rate;
@@ -103,43 +151,74 @@ static rlm_status trainer_init(trainer *tr, rlm_model *m, const rlm_corpus *trai
 }
 
 static void trainer_free(trainer *tr) {
-    rlm_net_free(&tr->net);
-    free(tr->grad), free(tr->adam_m), free(tr->adam_v), free(tr->best);
-    free(tr->x), free(tr->y), free(tr->reset);
+    for (int i = 0; i < tr->n_workers; i++) worker_free(&tr->w[i]);
+    free(tr->adam_m), free(tr->adam_v), free(tr->best);
 }
 
-/* Fills x, y and reset for chunk k; returns its number of steps. */
-static int fill_chunk(trainer *tr, int k) {
-    const int B = tr->opt.batch, T0 = tr->opt.bptt;
-    const size_t start = (size_t)k * T0;
+/* Fills the worker's x, y and reset for its streams in its chunk; returns the number of steps. */
+static int fill_chunk(worker *w) {
+    const trainer *tr = w->tr;
+    const int B = w->count, T0 = tr->opt.bptt;
+    const size_t start = (size_t)w->chunk * T0;
     const int T = (int)(tr->stream_len - start < (size_t)T0 ? tr->stream_len - start : (size_t)T0);
     const int independent = tr->m->cfg.independent_sentences;
     for (int t = 0; t < T; t++)
         for (int b = 0; b < B; b++) {
-            const size_t i = (size_t)b * tr->stream_len + start + t;
+            const size_t i = (size_t)(w->first + b) * tr->stream_len + start + t;
             const int r = t * B + b;
-            tr->x[r] = stream_token(tr, i);
-            tr->y[r] = stream_token(tr, i + 1);
-            tr->reset[r] = independent && tr->x[r] == RLM_EOS_ID;
+            w->x[r] = stream_token(tr, i);
+            w->y[r] = stream_token(tr, i + 1);
+            w->reset[r] = independent && w->x[r] == RLM_EOS_ID;
         }
     return T;
 }
 
+static void *run_worker(void *arg) {
+    worker *w = arg;
+    const rlm_model *m = w->tr->m;
+    const int T = fill_chunk(w);
+    rlm_net_set_steps(&w->net, T);
+    memset(w->grad, 0, m->n_params * sizeof(float));
+    w->loss = rlm_net_forward(&w->net, w->x, w->y, w->reset, &w->rng, NULL);
+    /* the mean over the whole batch's rows, so the summed shares are the batch gradient */
+    rlm_net_backward(&w->net, &w->g, 1.0f / (float)(w->tr->opt.batch * T));
+    return NULL;
+}
+
 static void train_chunk(trainer *tr, int k) {
     rlm_model *m = tr->m;
-    rlm_net_set_steps(&tr->net, fill_chunk(tr, k));
-    memset(tr->grad, 0, m->n_params * sizeof(float));
-    tr->epoch_loss += rlm_net_forward(&tr->net, tr->x, tr->y, tr->reset, &tr->rng, NULL);
-    tr->epoch_tokens += (uint64_t)tr->net.N;
-    rlm_net_backward(&tr->net, &tr->g);
+    const int W = tr->n_workers;
+    pthread_t threads[MAX_WORKERS];
+    int started[MAX_WORKERS] = {0};
+    for (int i = 0; i < W; i++) {
+        tr->w[i].chunk = k;
+        rlm_rng_seed(&tr->w[i].rng, rlm_rng_next(&tr->rng));
+    }
+    for (int i = 1; i < W; i++)
+        started[i] = pthread_create(&threads[i], NULL, run_worker, &tr->w[i]) == 0;
+    run_worker(&tr->w[0]);
+    for (int i = 1; i < W; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        else
+            run_worker(&tr->w[i]); /* no thread to be had: do the share here */
+    }
+    float *grad = tr->w[0].grad;
+    tr->epoch_loss += tr->w[0].loss;
+    tr->epoch_tokens += (uint64_t)tr->w[0].net.N;
+    for (int i = 1; i < W; i++) {
+        cblas_saxpy((int)m->n_params, 1.0f, tr->w[i].grad, 1, grad, 1);
+        tr->epoch_loss += tr->w[i].loss;
+        tr->epoch_tokens += (uint64_t)tr->w[i].net.N;
+    }
     if (tr->opt.weight_decay > 0)
-        sgd_step(tr->grad, m->params, m->n_params, -tr->opt.weight_decay); /* g += wd * p */
-    clip_grad_norm(tr->grad, m->n_params, tr->opt.clip);
+        sgd_step(grad, m->params, m->n_params, -tr->opt.weight_decay); /* g += wd * p */
+    clip_grad_norm(grad, m->n_params, tr->opt.clip);
     if (tr->opt.optimizer == RLM_OPT_ADAM)
-        adam_step(m->params, tr->grad, tr->adam_m, tr->adam_v, m->n_params, (float)tr->lr,
+        adam_step(m->params, grad, tr->adam_m, tr->adam_v, m->n_params, (float)tr->lr,
                   ++tr->adam_t);
     else
-        sgd_step(m->params, tr->grad, m->n_params, (float)tr->lr);
+        sgd_step(m->params, grad, m->n_params, (float)tr->lr);
 }
 
 /* ---- checkpoints: the model file plus this training state ---- */
@@ -152,16 +231,20 @@ static void put_state(const trainer *tr, rlm_bytes_out *o) {
     rlm_put_u32(o, (uint32_t)p->optimizer), rlm_put_f32(o, p->learning_rate);
     rlm_put_f32(o, p->min_improvement), rlm_put_u32(o, (uint32_t)p->max_epochs);
     rlm_put_f32(o, p->clip), rlm_put_f32(o, p->weight_decay), rlm_put_u64(o, p->seed);
+    rlm_put_u32(o, (uint32_t)tr->n_workers);
     rlm_put_u32(o, (uint32_t)tr->epoch), rlm_put_u32(o, (uint32_t)tr->chunk);
     rlm_put_u32(o, (uint32_t)tr->halving), rlm_put_u32(o, (uint32_t)tr->done);
     rlm_put_f64(o, tr->lr);
     rlm_put_f64(o, tr->prev_entropy), rlm_put_f64(o, tr->best_entropy);
     for (int i = 0; i < 4; i++) rlm_put_u64(o, tr->rng.s[i]);
     rlm_put_u64(o, tr->adam_t), rlm_put_f64(o, tr->epoch_loss), rlm_put_u64(o, tr->epoch_tokens);
-    const size_t BH = (size_t)p->batch * m->cfg.hidden_size;
-    for (int l = 0; l < m->cfg.layers; l++) {
-        rlm_put_f32s(o, tr->net.state_h[l], BH);
-        if (tr->net.state_c[l]) rlm_put_f32s(o, tr->net.state_c[l], BH);
+    for (int i = 0; i < tr->n_workers; i++) {
+        const rlm_net *n = &tr->w[i].net;
+        const size_t BH = (size_t)n->B * m->cfg.hidden_size;
+        for (int l = 0; l < m->cfg.layers; l++) {
+            rlm_put_f32s(o, n->state_h[l], BH);
+            if (n->state_c[l]) rlm_put_f32s(o, n->state_c[l], BH);
+        }
     }
     rlm_put_f32s(o, tr->best, m->n_params);
     if (p->optimizer == RLM_OPT_ADAM) {
@@ -185,6 +268,7 @@ static void get_options(rlm_bytes_in *in, rlm_train_options *p) {
     p->optimizer = (rlm_optimizer)rlm_get_u32(in), p->learning_rate = rlm_get_f32(in);
     p->min_improvement = rlm_get_f32(in), p->max_epochs = (int32_t)rlm_get_u32(in);
     p->clip = rlm_get_f32(in), p->weight_decay = rlm_get_f32(in), p->seed = rlm_get_u64(in);
+    p->threads = (int32_t)rlm_get_u32(in); /* the same split of the batch, for the same result */
 }
 
 static int get_progress(rlm_bytes_in *in, trainer *tr) {
@@ -196,10 +280,13 @@ static int get_progress(rlm_bytes_in *in, trainer *tr) {
     for (int i = 0; i < 4; i++) tr->rng.s[i] = rlm_get_u64(in);
     tr->adam_t = rlm_get_u64(in), tr->epoch_loss = rlm_get_f64(in);
     tr->epoch_tokens = rlm_get_u64(in);
-    const size_t BH = (size_t)tr->opt.batch * m->cfg.hidden_size;
-    for (int l = 0; l < m->cfg.layers; l++) {
-        rlm_get_f32s(in, tr->net.state_h[l], BH);
-        if (tr->net.state_c[l]) rlm_get_f32s(in, tr->net.state_c[l], BH);
+    for (int i = 0; i < tr->n_workers; i++) {
+        rlm_net *n = &tr->w[i].net;
+        const size_t BH = (size_t)n->B * m->cfg.hidden_size;
+        for (int l = 0; l < m->cfg.layers; l++) {
+            rlm_get_f32s(in, n->state_h[l], BH);
+            if (n->state_c[l]) rlm_get_f32s(in, n->state_c[l], BH);
+        }
     }
     rlm_get_f32s(in, tr->best, m->n_params);
     if (tr->opt.optimizer == RLM_OPT_ADAM) {
@@ -264,7 +351,7 @@ static rlm_status end_epoch(trainer *tr, double *valid_ppl, int *improved, rlm_e
 static void next_epoch(trainer *tr) {
     tr->epoch++, tr->chunk = 0;
     tr->epoch_loss = 0, tr->epoch_tokens = 0;
-    rlm_net_reset_state(&tr->net);
+    for (int i = 0; i < tr->n_workers; i++) rlm_net_reset_state(&tr->w[i].net);
 }
 
 static rlm_status stop_early(trainer *tr, rlm_train_result *res, rlm_error *err) {
@@ -318,12 +405,21 @@ static rlm_status train_loop(trainer *tr, rlm_train_result *res, rlm_error *err)
     return RLM_OK;
 }
 
+/* The shares run BLAS single-threaded (see struct worker); the caller's setting is restored. */
+static rlm_status run_training(trainer *tr, rlm_train_result *res, rlm_error *err) {
+    rlm_train_result local;
+    const int blas_threads = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    rlm_status s = train_loop(tr, res ? res : &local, err);
+    openblas_set_num_threads(blas_threads);
+    return s;
+}
+
 rlm_status rlm_train(rlm_model *m, const rlm_corpus *train, const rlm_corpus *valid,
                      const rlm_train_options *opt, rlm_train_result *result, rlm_error *err) {
     trainer tr;
-    rlm_train_result local;
     rlm_status s = trainer_init(&tr, m, train, valid, opt, err);
-    if (s == RLM_OK) s = train_loop(&tr, result ? result : &local, err);
+    if (s == RLM_OK) s = run_training(&tr, result, err);
     trainer_free(&tr);
     return s;
 }
@@ -347,14 +443,13 @@ rlm_status rlm_train_resume(const char *checkpoint_path, const rlm_corpus *train
     }
     get_options(&in, &o);
     trainer tr;
-    rlm_train_result local;
     s = trainer_init(&tr, m, train, valid, &o, err);
     if (s == RLM_OK && !get_progress(&in, &tr))
         s = rlm_fail(err, RLM_E_FORMAT,
                      "%s: training state: does not match this model and training text",
                      checkpoint_path);
     free(blob);
-    if (s == RLM_OK) s = train_loop(&tr, result ? result : &local, err);
+    if (s == RLM_OK) s = run_training(&tr, result, err);
     trainer_free(&tr);
     if (s != RLM_OK) {
         rlm_model_free(m);

@@ -83,7 +83,7 @@ static void check_model(rlm_model_config cfg, int classes) {
     rlm_param_views g;
     rlm_param_bind(&g, grad, &cfg, m->V, m->C);
     loss_once(&fx);
-    rlm_net_backward(&fx.net, &g);
+    rlm_net_backward(&fx.net, &g, 1.0f / fx.net.N);
 
     const float eps = 1e-2f;
     int bad = 0;

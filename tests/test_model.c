@@ -163,6 +163,39 @@ static void test_memorises_50_sentences(void) {
     rlm_model_free(m);
 }
 
+/* Splitting the batch into data-parallel shares changes only the order of float sums: without
+ * dropout, one and three shares must train to the same parameters up to rounding. */
+static void test_shares_sum_to_the_batch_gradient(void) {
+    rlm_model_config c = rlm_model_default_config();
+    c.embed_size = 8, c.hidden_size = 16;
+    rlm_error err;
+    rlm_model *m[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++)
+        CHECK_STATUS(rlm_model_new(&c, vocab_with_classes(4), 5, &m[i], &err), RLM_OK);
+    rlm_corpus corpus;
+    CHECK_STATUS(rlm_corpus_load(m[0]->vocab, corpus_path, &corpus, &err), RLM_OK);
+    rlm_train_options o = small_training();
+    o.batch = 6, o.bptt = 5, o.max_epochs = 1, o.optimizer = RLM_OPT_SGD, o.learning_rate = 2;
+    rlm_train_result r;
+    for (int i = 0; i < 2; i++) {
+        o.threads = i ? 3 : 1;
+        CHECK_STATUS(rlm_train(m[i], &corpus, &corpus, &o, &r, &err), RLM_OK);
+    }
+    double worst = 0, moved = 0;
+    rlm_model *fresh = NULL;
+    CHECK_STATUS(rlm_model_new(&c, vocab_with_classes(4), 5, &fresh, &err), RLM_OK);
+    for (size_t k = 0; k < m[0]->n_params; k++) {
+        worst = fmax(worst, fabs(m[0]->params[k] - m[1]->params[k]));
+        moved = fmax(moved, fabs(m[0]->params[k] - fresh->params[k]));
+    }
+    CHECK(moved > 0.05); /* training did change the model */
+    CHECK(worst < 1e-4);
+    rlm_model_free(fresh);
+    rlm_model_free(m[0]);
+    rlm_model_free(m[1]);
+    rlm_corpus_free(&corpus);
+}
+
 typedef struct stopper {
     int calls, stop_at;
 } stopper;
@@ -191,6 +224,7 @@ static void check_resume(rlm_optimizer optimizer, int stop_at) {
     CHECK_STATUS(rlm_corpus_load(a->vocab, corpus_path, &corpus, &err), RLM_OK);
     rlm_train_options o = small_training();
     o.batch = 3, o.bptt = 7, o.max_epochs = 3, o.optimizer = optimizer;
+    o.threads = 2; /* two data-parallel shares (of 1 and 2 streams) */
     o.learning_rate = optimizer == RLM_OPT_SGD ? 5.0f : 0.01f;
     o.progress_interval_s = 0; /* a progress call after every chunk */
     o.checkpoint_path = ckpt;
@@ -264,6 +298,7 @@ int main(int argc, char **argv) {
     RUN(test_one_class_equals_full_softmax);
     RUN(test_incremental_equals_batched);
     RUN(test_memorises_50_sentences);
+    RUN(test_shares_sum_to_the_batch_gradient);
     RUN(test_resume_equals_uninterrupted);
     RUN(test_resume_on_other_text_rejected);
     remove(corpus_path);
