@@ -54,6 +54,13 @@ static rlm_status open_binary_file(int fd, const char *path, const rlm_ngram_opt
     return s;
 }
 
+static rlm_status read_and_close(ngram_lines *lines, const rlm_ngram_options *opts,
+                                 rlm_ngram **out, rlm_error *err) {
+    rlm_status s = ngram_read_arpa(lines, opts, out, err);
+    ngram_lines_close(lines);
+    return s;
+}
+
 rlm_status rlm_ngram_open(const char *path, const rlm_ngram_options *opts, rlm_ngram **out,
                           rlm_error *err) {
     rlm_ngram_options def;
@@ -72,9 +79,7 @@ rlm_status rlm_ngram_open(const char *path, const rlm_ngram_options *opts, rlm_n
     close(fd);
     ngram_lines *lines;
     if ((s = ngram_lines_open_file(&lines, path, err))) return s;
-    s = ngram_read_arpa(lines, opts, out, err);
-    ngram_lines_close(lines);
-    return s;
+    return read_and_close(lines, opts, out, err);
 }
 
 rlm_status rlm_ngram_read_arpa_memory(const void *data, size_t size, const char *name,
@@ -86,9 +91,7 @@ rlm_status rlm_ngram_read_arpa_memory(const void *data, size_t size, const char 
     ngram_lines *lines;
     rlm_status s = ngram_lines_open_memory(&lines, data, size, name, err);
     if (s) return s;
-    s = ngram_read_arpa(lines, opts, out, err);
-    ngram_lines_close(lines);
-    return s;
+    return read_and_close(lines, opts, out, err);
 }
 
 rlm_status rlm_ngram_open_binary_memory(const void *data, size_t size, const char *name,
