@@ -34,6 +34,9 @@ SAN_TESTS   := $(TEST_SRC:tests/%.c=$(B)/san/tests/%)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/san/replay/%)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
+# The sanitizer objects are shared by all test programs; keep them between runs.
+.SECONDARY:
+
 .PHONY: all setup test unit-tests san-tests cli-tests fuzz-replay demo bench fuzz install clean
 all: $(B)/librlm.a $(B)/librlm.so $(B)/rlm $(B)/rlm.pc
 
@@ -81,7 +84,7 @@ $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	clang $(CFLAGS_BASE) -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LIBS)
 
 test: setup all $(TESTS) $(SAN_TESTS) $(FUZZ_REPLAY)
-	@tests/run_tests.sh
+	@B=$(B) tests/run_tests.sh
 
 demo: setup all
 	@scripts/setup.sh demo

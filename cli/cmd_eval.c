@@ -1,6 +1,5 @@
 /* rlm eval: perplexity of a text under an RNN model, with optional per-word and per-sentence
  * log10 probabilities. */
-#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,7 +8,7 @@
 #include "rlm_eval.h"
 
 static const char usage_text[] =
-    "usage: rlm eval --model MODEL [TEXT] [--per-word] [--per-sentence] [--threads N]\n"
+    "usage: rlm eval --model MODEL [TEXT] [--per-word] [--per-sentence]\n"
     "Scores TEXT (default: standard input), one sentence a line, `</s>` included.\n"
     "Log base 10 throughout. OOVs (tokens the model maps to <unk>, a literal <unk> included) are\n"
     "excluded from `ppl` and counted apart, as SRILM and KenLM do; `ppl_with_unk` includes them\n"
@@ -21,10 +20,9 @@ static const char usage_text[] =
 int cmd_eval(int argc, char **argv) {
     const char *model_path = NULL;
     int per_word = 0, per_sentence = 0;
-    int32_t threads = 0;
     const arg_spec specs[] = {
         {"--model", ARG_STRING, &model_path}, {"--per-word", ARG_FLAG, &per_word},
-        {"--per-sentence", ARG_FLAG, &per_sentence}, {"--threads", ARG_INT, &threads},
+        {"--per-sentence", ARG_FLAG, &per_sentence},
     };
     const char *pos[1] = {NULL};
     int n_pos, help;
@@ -38,7 +36,7 @@ int cmd_eval(int argc, char **argv) {
         fprintf(stderr, "rlm eval: --model is required\n%s", usage_text);
         return 2;
     }
-    if (threads > 0) openblas_set_num_threads(threads);
+
     const char *text = n_pos ? pos[0] : "/dev/stdin";
     rlm_error err = {0};
     rlm_model *m = NULL;

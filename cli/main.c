@@ -1,4 +1,5 @@
 /* rlm: the command-line front end. Dispatches `rlm COMMAND ...` to cli/cmd_COMMAND.c. */
+#include <cblas.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,10 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+    /* Every product the commands make is small (one sentence, one step, one training share per
+     * thread), where OpenBLAS's own threads cost more than they give and their idle polling
+     * takes a core from the work; `rlm train` runs its own data-parallel threads instead. */
+    openblas_set_num_threads(1);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

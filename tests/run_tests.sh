@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test the build produced and prints one closing line "N passed, N failed[, N skipped]".
-#   build/tests/test_*        unit tests (each prints "NAME: N passed, N failed")
-#   build/san/tests/test_*    the same unit tests under AddressSanitizer + UBSan
-#   build/san/replay/fuzz_*   each fuzz target replayed over tests/data/malformed/<parser>/
+# in the build directory $B (default build, as `make B=dir test` passes it):
+#   $B/tests/test_*           unit tests (each prints "NAME: N passed, N failed")
+#   $B/san/tests/test_*       the same unit tests under AddressSanitizer + UBSan
+#   $B/san/replay/fuzz_*      each fuzz target replayed over tests/data/malformed/<parser>/
 #   tests/cli/*.sh            command-line tests; exit 0 pass, 77 skip (with a reason), else fail
 set -u
 cd "$(dirname "$0")/.."
 export RLM_ROOT=$PWD
-export RLM=$PWD/build/rlm
+build=${B:-build}
+export RLM=$PWD/$build/rlm
 export RLM_SHARED=${RLM_SHARED:-$(cd .. && pwd)/shared}
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
@@ -21,7 +23,7 @@ add_counts() { # parse "NAME: N passed, N failed" from a unit-test run
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 }
 
-for dir in build/tests build/san/tests; do
+for dir in "$build/tests" "$build/san/tests"; do
     for t in "$dir"/test_*; do
         [ -x "$t" ] || continue
         out=$("$t" 2>"$t.log"); rc=$?
@@ -35,7 +37,7 @@ for dir in build/tests build/san/tests; do
     done
 done
 
-for r in build/san/replay/fuzz_*; do
+for r in "$build"/san/replay/fuzz_*; do
     [ -x "$r" ] || continue
     name=$(basename "$r"); corpus=tests/data/malformed/${name#fuzz_}
     files=("$corpus"/*)
@@ -48,7 +50,7 @@ done
 
 for c in tests/cli/*.sh; do
     [ -f "$c" ] || continue
-    log=build/$(basename "$c" .sh).log
+    log=$build/$(basename "$c" .sh).log
     bash "$c" >"$log" 2>&1; rc=$?
     case $rc in
     0) passed=$((passed + 1)); echo "cli $(basename "$c"): ok" ;;
