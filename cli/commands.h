@@ -12,6 +12,7 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
+int cmd_mix_weights(int argc, char **argv);
 
 
 #endif

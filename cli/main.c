@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"eval", cmd_eval, "perplexity and per-word/per-sentence log10 probabilities of a text"},
     {"generate", cmd_generate, "sample sentences from a model"},
     {"complete", cmd_complete, "the most probable next tokens after a prefix"},
+    {"mix-weights", cmd_mix_weights, "mixture weights for RNN + n-grams by EM on a dev text"},
 };
 
 static void usage(FILE *out) {
