@@ -37,7 +37,7 @@ FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 # The sanitizer objects are shared by all test programs; keep them between runs.
 .SECONDARY:
 
-.PHONY: all setup test unit-tests san-tests cli-tests fuzz-replay demo bench fuzz install clean
+.PHONY: all setup test demo bench fuzz install clean
 all: $(B)/librlm.a $(B)/librlm.so $(B)/rlm $(B)/rlm.pc
 
 setup:
@@ -90,7 +90,7 @@ demo: setup all
 	@scripts/setup.sh demo
 	@scripts/demo.sh
 
-bench: setup all
+bench: setup all $(B)/bench/sgemm_gflops
 	@scripts/setup.sh bench
 	@bench/run_all.sh
 
@@ -112,3 +112,7 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+$(B)/bench/sgemm_gflops: bench/sgemm_gflops.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $< -lopenblas

@@ -22,6 +22,7 @@ static const char usage_text[] =
     "training:\n"
     "  --optimizer sgd|adam (sgd)  --lr X (sgd 20, adam 0.002)  --clip X (0.25)\n"
     "  --batch B (32)  --bptt T (20)  --epochs N (20)  --min-improvement X (1.003)\n"
+    "  --max-minutes M        start no epoch that would end after M minutes (0: no limit)\n"
     "  --weight-decay X (0)  --seed N (1)  --threads N (data-parallel shares; default: one per\n"
     "                         processor; the same seed and threads give the same model)\n"
     "  --checkpoint FILE (MODEL.ckpt)  --checkpoint-minutes M (0: at epoch ends only)\n"
@@ -81,6 +82,7 @@ int cmd_train(int argc, char **argv) {
     int tied = 0, independent = 0, char_level = 0, progress = 0, quiet = 0;
     int32_t threads = 0, classes = 0;
     float lr = 0;
+    double max_minutes = 0;
     const arg_spec specs[] = {
         {"--train", ARG_STRING, &train_path}, {"--valid", ARG_STRING, &valid_path},
         {"-o", ARG_STRING, &out}, {"--vocab", ARG_STRING, &vocab_path},
@@ -94,6 +96,7 @@ int cmd_train(int argc, char **argv) {
         {"--optimizer", ARG_STRING, &optimizer}, {"--lr", ARG_FLOAT, &lr},
         {"--clip", ARG_FLOAT, &opt.clip}, {"--batch", ARG_INT, &opt.batch},
         {"--bptt", ARG_INT, &opt.bptt}, {"--epochs", ARG_INT, &opt.max_epochs},
+        {"--max-minutes", ARG_DOUBLE, &max_minutes},
         {"--min-improvement", ARG_FLOAT, &opt.min_improvement},
         {"--weight-decay", ARG_FLOAT, &opt.weight_decay}, {"--seed", ARG_U64, &opt.seed},
         {"--threads", ARG_INT, &threads}, {"--checkpoint", ARG_STRING, &checkpoint},
@@ -132,6 +135,7 @@ int cmd_train(int argc, char **argv) {
     cfg.tied = tied, cfg.independent_sentences = independent;
     vo.char_level = char_level, vo.num_classes = classes;
     opt.threads = threads;
+    opt.max_seconds = max_minutes * 60;
 
     char ckpt_default[4096];
     snprintf(ckpt_default, sizeof ckpt_default, "%s.ckpt", out);

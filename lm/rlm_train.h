@@ -50,6 +50,8 @@ typedef struct rlm_train_options {
                                  gradients are clipped), 0.002 for Adam when 0 is given */
     float min_improvement;    /* default 1.003, as rnnlm */
     int32_t max_epochs;       /* default 20 */
+    double max_seconds;       /* time budget: no epoch starts that would, at the pace of the last
+                                 one, end after it (0 = none) */
     float clip;               /* global gradient-norm limit, 0 = none (default 0.25) */
     float weight_decay;       /* L2 added to the gradient (default 0) */
     uint64_t seed;            /* dropout masks (default 1) */

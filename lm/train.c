@@ -394,9 +394,11 @@ static rlm_status train_loop(trainer *tr, rlm_train_result *res, rlm_error *err)
         int stop = report(tr, epoch_t0, 1, improved, valid_ppl);
         next_epoch(tr);
         if (stop) return stop_early(tr, res, err);
+        const double t = now_s();
+        if (tr->opt.max_seconds > 0 && (t - start) + (t - epoch_t0) > tr->opt.max_seconds)
+            tr->done = 1;
         if (tr->opt.checkpoint_path && (st = save_checkpoint(tr, err)) != RLM_OK) return st;
-        last_ckpt = now_s();
-        epoch_t0 = now_s();
+        last_ckpt = epoch_t0 = t;
     }
     memcpy(tr->m->params, tr->best, tr->m->n_params * sizeof(float));
     res->best_valid_ppl = pow(10.0, tr->best_entropy);
