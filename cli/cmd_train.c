@@ -1,4 +1,5 @@
 /* rlm train: build or read a vocabulary, create a model, train it, keep the best. */
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,8 +21,9 @@ static const char usage_text[] =
     "  --cell lstm|gru|rnn|rnn-relu (lstm)  --layers N (1)  --embed N (200)  --hidden N (200)\n"
     "  --output class|full (class)  --tied  --dropout P (0)  --independent-sentences\n"
     "training:\n"
-    "  --optimizer sgd|adam (sgd)  --lr X (sgd 20, adam 0.002)  --clip X (0.25)\n"
-    "  --batch B (32)  --bptt T (20)  --epochs N (20)  --min-improvement X (1.003)\n"
+    "  --optimizer sgd|adam (sgd)  --lr X (sgd: 20 lstm/gru, 5 rnn; adam: 0.002)\n"
+    "  --clip X (0.25)  --batch B (32)  --bptt T (20)  --epochs N (20)\n"
+    "  --min-improvement X (1.003): halve the rate once an epoch improves less than this\n"
     "  --max-minutes M        start no epoch that would end after M minutes (0: no limit)\n"
     "  --weight-decay X (0)  --seed N (1)  --threads N (data-parallel shares; default: one per\n"
     "                         processor; the same seed and threads give the same model)\n"
@@ -81,7 +83,7 @@ int cmd_train(int argc, char **argv) {
     const char *resume = NULL, *checkpoint = NULL;
     int tied = 0, independent = 0, char_level = 0, progress = 0, quiet = 0;
     int32_t threads = 0, classes = 0;
-    float lr = 0;
+    float lr = NAN; /* unset: the optimiser's default */
     double max_minutes = 0;
     const arg_spec specs[] = {
         {"--train", ARG_STRING, &train_path}, {"--valid", ARG_STRING, &valid_path},
@@ -131,7 +133,11 @@ int cmd_train(int argc, char **argv) {
         return 2;
     }
     opt.optimizer = strcmp(optimizer, "sgd") ? RLM_OPT_ADAM : RLM_OPT_SGD;
-    opt.learning_rate = lr > 0 ? lr : opt.optimizer == RLM_OPT_ADAM ? 0.002f : 20.0f;
+    /* Defaults that train well on PTB: plain Elman cells diverge at the rate gated cells like */
+    opt.learning_rate = !isnan(lr)                     ? lr
+                        : opt.optimizer == RLM_OPT_ADAM ? 0.002f
+                        : cfg.cell == RLM_CELL_LSTM || cfg.cell == RLM_CELL_GRU ? 20.0f
+                                                                              : 5.0f;
     cfg.tied = tied, cfg.independent_sentences = independent;
     vo.char_level = char_level, vo.num_classes = classes;
     opt.threads = threads;
@@ -182,6 +188,12 @@ int cmd_train(int argc, char **argv) {
                     rlm_cell_type_name(cfg.cell), cfg.layers, cfg.embed_size, cfg.hidden_size,
                     output, rlm_vocab_size(rlm_model_vocab(m)), rlm_model_num_params(m),
                     train.n_ids);
+    }
+    if (!train.n_ids || !valid.n_ids) {
+        fprintf(stderr, "rlm train: %s: no sentences to %s\n",
+                train.n_ids ? valid_path : train_path, train.n_ids ? "validate on" : "train on");
+        rc = 2;
+        goto done;
     }
     rlm_train_result res;
     if (resume ? rlm_train_resume(resume, &train, &valid, &opt, &m, &res, &err)

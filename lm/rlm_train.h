@@ -46,8 +46,9 @@ typedef struct rlm_train_options {
     int32_t batch;            /* B parallel streams (default 32) */
     int32_t bptt;             /* T steps per chunk (default 20) */
     rlm_optimizer optimizer;  /* default SGD */
-    float learning_rate;      /* default 20 for SGD (the loss is the mean over the chunk's tokens,
-                                 gradients are clipped), 0.002 for Adam when 0 is given */
+    float learning_rate;      /* default 20: SGD on the mean loss of a chunk with clipped
+                                 gradients suits LSTM and GRU; Elman cells want about 5, and Adam
+                                 about 0.002 */
     float min_improvement;    /* default 1.003, as rnnlm */
     int32_t max_epochs;       /* default 20 */
     double max_seconds;       /* time budget: no epoch starts that would, at the pace of the last

@@ -64,6 +64,10 @@ typedef struct trainer {
     uint64_t adam_t;
     double epoch_loss; /* nats over the epoch's tokens so far */
     uint64_t epoch_tokens;
+    /* where this run's clock for the epoch started (not saved: a resumed epoch is timed from
+     * the resume) */
+    uint64_t tokens_at_t0;
+    int chunk_at_t0;
 } trainer;
 
 static double now_s(void) {
@@ -121,6 +125,11 @@ static rlm_status trainer_init(trainer *tr, rlm_model *m, const rlm_corpus *trai
     if (!(opt->learning_rate > 0))
         return rlm_fail(err, RLM_E_ARG, "learning_rate: %g must be positive",
                         (double)opt->learning_rate);
+    if (opt->max_epochs < 1)
+        return rlm_fail(err, RLM_E_ARG, "max_epochs: %d must be at least 1", opt->max_epochs);
+    if (!(opt->clip >= 0) || !(opt->weight_decay >= 0) || opt->threads < 0)
+        return rlm_fail(err, RLM_E_ARG, "clip/weight_decay/threads: must not be negative");
+    if (train->n_ids == 0) return rlm_fail(err, RLM_E_ARG, "training text: empty");
     tr->stream_len = train->n_ids / (size_t)opt->batch;
     if (tr->stream_len < 1)
         return rlm_fail(err, RLM_E_ARG,
@@ -223,6 +232,20 @@ static void train_chunk(trainer *tr, int k) {
 
 /* ---- checkpoints: the model file plus this training state ---- */
 
+/* Identifies the training text, so a checkpoint is never resumed on another one: resuming is
+ * only the same as not stopping when the stream is the same. */
+static uint32_t text_fingerprint(const rlm_corpus *c) {
+    rlm_bytes_out o = {0};
+    rlm_put_u64(&o, c->n_ids);
+    uint32_t crc = rlm_crc32_update(0, o.data ? o.data : (const uint8_t *)"", o.len);
+    free(o.data);
+    for (size_t i = 0; i < c->n_ids; i += 4096) {
+        const size_t n = c->n_ids - i < 4096 ? c->n_ids - i : 4096;
+        crc = rlm_crc32_update(crc, (const uint8_t *)(c->ids + i), n * sizeof(int32_t));
+    }
+    return crc;
+}
+
 static void put_state(const trainer *tr, rlm_bytes_out *o) {
     const rlm_train_options *p = &tr->opt;
     const rlm_model *m = tr->m;
@@ -232,6 +255,7 @@ static void put_state(const trainer *tr, rlm_bytes_out *o) {
     rlm_put_f32(o, p->min_improvement), rlm_put_u32(o, (uint32_t)p->max_epochs);
     rlm_put_f32(o, p->clip), rlm_put_f32(o, p->weight_decay), rlm_put_u64(o, p->seed);
     rlm_put_u32(o, (uint32_t)tr->n_workers);
+    rlm_put_u64(o, tr->train->n_ids), rlm_put_u32(o, text_fingerprint(tr->train));
     rlm_put_u32(o, (uint32_t)tr->epoch), rlm_put_u32(o, (uint32_t)tr->chunk);
     rlm_put_u32(o, (uint32_t)tr->halving), rlm_put_u32(o, (uint32_t)tr->done);
     rlm_put_f64(o, tr->lr);
@@ -273,6 +297,9 @@ static void get_options(rlm_bytes_in *in, rlm_train_options *p) {
 
 static int get_progress(rlm_bytes_in *in, trainer *tr) {
     const rlm_model *m = tr->m;
+    const uint64_t n_ids = rlm_get_u64(in);
+    const uint32_t fingerprint = rlm_get_u32(in);
+    if (n_ids != tr->train->n_ids || fingerprint != text_fingerprint(tr->train)) return 0;
     tr->epoch = (int)rlm_get_u32(in), tr->chunk = (int)rlm_get_u32(in);
     tr->halving = (int)rlm_get_u32(in), tr->done = (int)rlm_get_u32(in);
     tr->lr = rlm_get_f64(in);
@@ -307,8 +334,9 @@ static int report(const trainer *tr, double t0, int epoch_done, int improved, do
     p.epoch = tr->epoch, p.max_epochs = tr->opt.max_epochs, p.epoch_done = epoch_done;
     p.fraction = (double)tr->chunk / tr->chunks;
     p.seconds = el;
-    p.words_per_s = el > 0 ? tr->epoch_tokens / el : 0;
-    p.eta_s = p.fraction > 0 ? el * (1 - p.fraction) / p.fraction : 0;
+    const int chunks_timed = tr->chunk - tr->chunk_at_t0;
+    p.words_per_s = el > 0 ? (tr->epoch_tokens - tr->tokens_at_t0) / el : 0;
+    p.eta_s = chunks_timed > 0 ? el * (tr->chunks - tr->chunk) / chunks_timed : 0;
     p.train_ppl = tr->epoch_tokens ? exp(tr->epoch_loss / tr->epoch_tokens) : NAN;
     p.valid_ppl = valid_ppl;
     p.best_valid_ppl = pow(10.0, tr->best_entropy);
@@ -351,6 +379,7 @@ static rlm_status end_epoch(trainer *tr, double *valid_ppl, int *improved, rlm_e
 static void next_epoch(trainer *tr) {
     tr->epoch++, tr->chunk = 0;
     tr->epoch_loss = 0, tr->epoch_tokens = 0;
+    tr->tokens_at_t0 = 0, tr->chunk_at_t0 = 0;
     for (int i = 0; i < tr->n_workers; i++) rlm_net_reset_state(&tr->w[i].net);
 }
 
@@ -362,6 +391,7 @@ static rlm_status stop_early(trainer *tr, rlm_train_result *res, rlm_error *err)
 static rlm_status train_loop(trainer *tr, rlm_train_result *res, rlm_error *err) {
     const double start = now_s();
     double epoch_t0 = start, last_report = start, last_ckpt = start, valid_ppl = NAN;
+    tr->tokens_at_t0 = tr->epoch_tokens, tr->chunk_at_t0 = tr->chunk;
     uint64_t tokens_total = 0;
     rlm_status st = RLM_OK;
     *res = (rlm_train_result){0};

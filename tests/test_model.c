@@ -280,6 +280,12 @@ static void test_resume_on_other_text_rejected(void) {
                  RLM_E_FORMAT);
     CHECK_CONTAINS(err.message, "/tmp/rlm_test_other.ckpt: training state");
     CHECK(r == NULL);
+    /* a text of the same length with one word changed is another text too */
+    corpus.n_ids = full;
+    corpus.ids[7] = corpus.ids[7] == 2 ? 3 : 2;
+    CHECK_STATUS(rlm_train_resume(o.checkpoint_path, &corpus, &corpus, &o, &r, &res, &err),
+                 RLM_E_FORMAT);
+    CHECK(r == NULL);
     CHECK_STATUS(rlm_train_resume("/nonexistent/x.ckpt", &corpus, &corpus, &o, &r, &res, &err),
                  RLM_E_IO);
     CHECK_CONTAINS(err.message, "/nonexistent/x.ckpt");
