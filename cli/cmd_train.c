@@ -190,9 +190,8 @@ int cmd_train(int argc, char **argv) {
                     train.n_ids);
     }
     if (!train.n_ids || !valid.n_ids) {
-        fprintf(stderr, "rlm train: %s: no sentences to %s\n",
-                train.n_ids ? valid_path : train_path, train.n_ids ? "validate on" : "train on");
-        rc = 2;
+        rlm_fail(&err, RLM_E_ARG, "%s: no sentences to %s", train.n_ids ? valid_path : train_path,
+                 train.n_ids ? "validate on" : "train on");
         goto done;
     }
     rlm_train_result res;
