@@ -57,7 +57,8 @@ $(B)/librlm.a: $(LIB_OBJ)
 
 # Only symbols marked RLM_API (rlm_ prefix) are exported: -fvisibility=hidden is the default.
 $(B)/librlm.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,librlm.so.0 -o $@ $^ $(LIBS)
+	$(CC) -shared -Wl,-soname,librlm.so.0 -o $@.0 $^ $(LIBS)
+	ln -sf librlm.so.0 $@
 
 $(B)/rlm: $(CLI_OBJ) $(B)/librlm.a
 	$(CC) -o $@ $(CLI_OBJ) $(B)/librlm.a $(LIBS)
@@ -102,7 +103,7 @@ fuzz: setup $(FUZZ_BIN)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/rlm $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(B)/librlm.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(B)/librlm.so $(DESTDIR)$(PREFIX)/lib/librlm.so.0
+	install -m 755 $(B)/librlm.so.0 $(DESTDIR)$(PREFIX)/lib/librlm.so.0
 	ln -sf librlm.so.0 $(DESTDIR)$(PREFIX)/lib/librlm.so
 	install -m 644 lm/rlm*.h $(wildcard plugin/rlm*.h) $(DESTDIR)$(PREFIX)/include/rlm/
 	install -m 755 $(B)/rlm $(DESTDIR)$(PREFIX)/bin/
