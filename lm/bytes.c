@@ -1,6 +1,10 @@
+/* Growable little-endian writer and bounds-checked reader (see bytes.h). */
 #include "bytes.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "le_bytes.h"
 
 void rlm_put_raw(rlm_bytes_out *o, const void *p, size_t n) {
     if (o->failed) return;
@@ -18,26 +22,29 @@ void rlm_put_raw(rlm_bytes_out *o, const void *p, size_t n) {
     o->len += n;
 }
 
+/* The byte order itself is le_bytes.h's; these only add growth and bounds checks. */
 void rlm_put_u32(rlm_bytes_out *o, uint32_t v) {
-    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    uint8_t b[4];
+    rlm_le_put_u32(b, v);
     rlm_put_raw(o, b, 4);
 }
 
 void rlm_put_u64(rlm_bytes_out *o, uint64_t v) {
-    rlm_put_u32(o, (uint32_t)v);
-    rlm_put_u32(o, (uint32_t)(v >> 32));
+    uint8_t b[8];
+    rlm_le_put_u64(b, v);
+    rlm_put_raw(o, b, 8);
 }
 
 void rlm_put_f32(rlm_bytes_out *o, float v) {
-    uint32_t u;
-    memcpy(&u, &v, 4);
-    rlm_put_u32(o, u);
+    uint8_t b[4];
+    rlm_le_put_f32(b, v);
+    rlm_put_raw(o, b, 4);
 }
 
 void rlm_put_f64(rlm_bytes_out *o, double v) {
-    uint64_t u;
-    memcpy(&u, &v, 8);
-    rlm_put_u64(o, u);
+    uint8_t b[8];
+    rlm_le_put_f64(b, v);
+    rlm_put_raw(o, b, 8);
 }
 
 void rlm_put_f32s(rlm_bytes_out *o, const float *v, size_t n) {
@@ -56,27 +63,22 @@ const uint8_t *rlm_get_raw(rlm_bytes_in *in, size_t n) {
 
 uint32_t rlm_get_u32(rlm_bytes_in *in) {
     const uint8_t *b = rlm_get_raw(in, 4);
-    return b ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24
-             : 0;
+    return b ? rlm_le_get_u32(b) : 0;
 }
 
 uint64_t rlm_get_u64(rlm_bytes_in *in) {
-    uint64_t lo = rlm_get_u32(in);
-    return lo | (uint64_t)rlm_get_u32(in) << 32;
+    const uint8_t *b = rlm_get_raw(in, 8);
+    return b ? rlm_le_get_u64(b) : 0;
 }
 
 float rlm_get_f32(rlm_bytes_in *in) {
-    uint32_t u = rlm_get_u32(in);
-    float v;
-    memcpy(&v, &u, 4);
-    return v;
+    const uint8_t *b = rlm_get_raw(in, 4);
+    return b ? rlm_le_get_f32(b) : 0.0f;
 }
 
 double rlm_get_f64(rlm_bytes_in *in) {
-    uint64_t u = rlm_get_u64(in);
-    double v;
-    memcpy(&v, &u, 8);
-    return v;
+    const uint8_t *b = rlm_get_raw(in, 8);
+    return b ? rlm_le_get_f64(b) : 0.0;
 }
 
 int rlm_get_f32s(rlm_bytes_in *in, float *v, size_t n) {

@@ -1,12 +1,12 @@
 /* Little-endian encoding into a growable buffer, and bounds-checked decoding, for the binary
- * formats of lm/ (model files, checkpoints). Decoding never reads past the end: a short buffer
- * sets `failed` and yields zeros, and the caller reports which field was short. */
+ * streams of lm/ (the training state inside checkpoints). The byte order comes from le_bytes.h.
+ * Decoding never reads past the end: a short buffer sets `failed` and yields zeros, and the
+ * caller reports which field was short. */
 #ifndef RLM_BYTES_H
 #define RLM_BYTES_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 typedef struct rlm_bytes_out {
     uint8_t *data;

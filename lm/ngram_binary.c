@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "le_bytes.h"
 #include "ngram_binary.h"
 #include "ngram_internal.h"
 
@@ -34,16 +35,6 @@ _Static_assert(F_COUNT * 8 == NGRAM_BINARY_HEADER_BYTES, "header size");
 
 #define BYTE_ORDER_MARK 0x0102030405060708ULL
 #define FLAG_HAS_UNK 1u
-
-static uint64_t get_le64(const unsigned char *p) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
-}
-
-static void put_le64(unsigned char *p, uint64_t v) {
-    for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
-}
 
 static int host_is_little_endian(void) {
     const uint32_t one = 1;
@@ -85,7 +76,7 @@ uint64_t ngram_checksum(const void *data, size_t size, uint64_t seed) {
 static uint64_t image_checksum(const unsigned char *image, size_t size) {
     unsigned char header[NGRAM_BINARY_HEADER_BYTES];
     memcpy(header, image, sizeof header);
-    put_le64(header + 8 * F_CHECKSUM, 0);
+    rlm_le_put_u64(header + 8 * F_CHECKSUM, 0);
     uint64_t h = ngram_checksum(header, sizeof header, 0);
     return ngram_checksum(image + sizeof header, size - sizeof header, h);
 }
@@ -134,7 +125,7 @@ static rlm_status check_header(const unsigned char *image, size_t size, const ch
         return rlm_fail(err, RLM_E_FORMAT, "%s: not an rlm n-gram binary (%s)", name,
                         size < NGRAM_BINARY_HEADER_BYTES ? "shorter than the header"
                                                          : "wrong magic bytes");
-    for (int i = 0; i < F_COUNT; i++) h[i] = get_le64(image + 8 * i);
+    for (int i = 0; i < F_COUNT; i++) h[i] = rlm_le_get_u64(image + 8 * i);
     if (h[F_VERSION] != NGRAM_BINARY_VERSION)
         return rlm_fail(err, RLM_E_UNSUPPORTED, "%s: version: file has version %llu, this build "
                         "reads version %d (rebuild it with `rlm ngram build-binary`)", name,
@@ -292,7 +283,7 @@ static rlm_status write_body(int fd, const rlm_ngram *m, const uint64_t *h, cons
                              rlm_error *err) {
     unsigned char header[NGRAM_BINARY_HEADER_BYTES];
     memcpy(header, NGRAM_BINARY_MAGIC, 8);
-    for (int i = 1; i < F_COUNT; i++) put_le64(header + 8 * i, h[i]);
+    for (int i = 1; i < F_COUNT; i++) rlm_le_put_u64(header + 8 * i, h[i]);
     uint64_t pos = 0;
     rlm_status s = write_at(fd, &pos, 0, header, sizeof header, path, err);
     if (!s) s = write_at(fd, &pos, h[F_OFF_WORD_OFFSETS], m->word_offsets,
@@ -316,7 +307,7 @@ static rlm_status seal(int fd, uint64_t size, const char *path, rlm_error *err) 
         return rlm_fail(err, RLM_E_IO, "%s: cannot map the written file: %s", path,
                         strerror(errno));
     unsigned char field[8];
-    put_le64(field, image_checksum(image, (size_t)size));
+    rlm_le_put_u64(field, image_checksum(image, (size_t)size));
     munmap(image, (size_t)size);
     if (pwrite(fd, field, 8, 8 * F_CHECKSUM) != 8)
         return rlm_fail(err, RLM_E_IO, "%s: write failed: %s", path, strerror(errno));

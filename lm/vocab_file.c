@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "le_bytes.h"
 #include "token_iter.h"
 #include "vocab_impl.h"
 
@@ -303,24 +304,6 @@ rlm_status rlm_vocab_write(const rlm_vocab *v, const char *path, rlm_error *err)
 #define BLOB_HEADER 20u
 #define BLOB_MIN_ENTRY 17u /* length, one byte of token, count, class */
 
-static uint8_t *put_u32(uint8_t *p, uint32_t x) {
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(x >> (8 * i));
-    return p + 4;
-}
-
-static uint8_t *put_u64(uint8_t *p, uint64_t x) {
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(x >> (8 * i));
-    return p + 8;
-}
-
-static uint32_t get_u32(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_u64(const uint8_t *p) {
-    return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
 rlm_status rlm_vocab_serialize(const rlm_vocab *v, uint8_t **out, size_t *size, rlm_error *err) {
     *out = NULL;
     *size = 0;
@@ -329,16 +312,16 @@ rlm_status rlm_vocab_serialize(const rlm_vocab *v, uint8_t **out, size_t *size, 
     uint8_t *buf = malloc(total), *p = buf;
     if (!buf) return rlm_fail(err, RLM_E_NOMEM, "vocabulary: out of memory (%zu bytes)", total);
     memcpy(p, BLOB_MAGIC, 4);
-    p = put_u32(p + 4, BLOB_VERSION);
-    p = put_u32(p, v->char_level ? 1u : 0u);
-    p = put_u32(p, (uint32_t)rlm_vocab_size(v));
-    p = put_u32(p, (uint32_t)v->num_classes);
+    p = rlm_le_put_u32(p + 4, BLOB_VERSION);
+    p = rlm_le_put_u32(p, v->char_level ? 1u : 0u);
+    p = rlm_le_put_u32(p, (uint32_t)rlm_vocab_size(v));
+    p = rlm_le_put_u32(p, (uint32_t)v->num_classes);
     for (int32_t i = 0; i < rlm_vocab_size(v); i++) {
         size_t len = v->tokens.len[i];
-        p = put_u32(p, (uint32_t)len);
+        p = rlm_le_put_u32(p, (uint32_t)len);
         memcpy(p, rlm_vocab_token(v, i), len);
-        p = put_u64(p + len, (uint64_t)v->counts[i]);
-        p = put_u32(p, (uint32_t)v->class_of[i]);
+        p = rlm_le_put_u64(p + len, (uint64_t)v->counts[i]);
+        p = rlm_le_put_u32(p, (uint32_t)v->class_of[i]);
     }
     *out = buf;
     *size = total;
@@ -352,8 +335,8 @@ rlm_status rlm_vocab_deserialize(const uint8_t *data, size_t size, const char *w
     if (size < BLOB_HEADER || memcmp(data, BLOB_MAGIC, 4))
         return rlm_fail(err, RLM_E_FORMAT, "%s: not a vocabulary (bad magic or shorter than %u "
                         "bytes)", what, BLOB_HEADER);
-    uint32_t version = get_u32(data + 4), flags = get_u32(data + 8);
-    uint32_t n = get_u32(data + 12), num_classes = get_u32(data + 16);
+    uint32_t version = rlm_le_get_u32(data + 4), flags = rlm_le_get_u32(data + 8);
+    uint32_t n = rlm_le_get_u32(data + 12), num_classes = rlm_le_get_u32(data + 16);
     if (version != BLOB_VERSION)
         return rlm_fail(err, RLM_E_UNSUPPORTED, "%s: version: %u is not supported (this build "
                         "reads %u)", what, version, BLOB_VERSION);
@@ -377,15 +360,15 @@ rlm_status rlm_vocab_deserialize(const uint8_t *data, size_t size, const char *w
             s = rlm_fail(err, RLM_E_FORMAT, "%s: truncated", where);
             break;
         }
-        uint32_t len = get_u32(data + pos);
+        uint32_t len = rlm_le_get_u32(data + pos);
         pos += 4;
         if (size - pos < (uint64_t)len + 12) {
             s = rlm_fail(err, RLM_E_FORMAT, "%s: truncated (token length %u)", where, len);
             break;
         }
         const char *tok = (const char *)data + pos;
-        uint64_t count = get_u64(data + pos + len);
-        uint32_t cls = get_u32(data + pos + len + 8);
+        uint64_t count = rlm_le_get_u64(data + pos + len);
+        uint32_t cls = rlm_le_get_u32(data + pos + len + 8);
         pos += (size_t)len + 12;
         if (count > INT64_MAX)
             s = rlm_fail(err, RLM_E_FORMAT, "%s: count: %" PRIu64 " is out of range", where, count);
