@@ -12,7 +12,7 @@
 
 typedef struct text_builder {
     rlm_mix_scores *s;
-    size_t tokens_cap, chars_cap, chars_len;
+    size_t at_cap, flags_cap, chars_cap, chars_len;
 } text_builder;
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem) {
@@ -31,11 +31,10 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem) {
 
 static int add_token(text_builder *b, const char *tok, size_t len, uint8_t flags) {
     rlm_mix_scores *s = b->s;
-    size_t tc = b->tokens_cap, need = s->n_tokens + 1;
-    if (grow((void **)&s->spelling_at, &tc, need, sizeof *s->spelling_at)) return -1;
-    tc = b->tokens_cap;
-    if (grow((void **)&s->flags, &tc, need, sizeof *s->flags)) return -1;
-    b->tokens_cap = tc;
+    size_t need = s->n_tokens + 1;
+    if (grow((void **)&s->spelling_at, &b->at_cap, need, sizeof *s->spelling_at) ||
+        grow((void **)&s->flags, &b->flags_cap, need, sizeof *s->flags))
+        return -1;
     if (grow((void **)&s->spellings, &b->chars_cap, b->chars_len + len + 1, 1)) return -1;
     memcpy(s->spellings + b->chars_len, tok, len);
     s->spellings[b->chars_len + len] = '\0';
@@ -49,7 +48,7 @@ static int add_token(text_builder *b, const char *tok, size_t len, uint8_t flags
 static rlm_status read_text(const char *path, rlm_mix_scores *s, rlm_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f) return rlm_fail(err, RLM_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    text_builder b = {s, 0, 0, 0};
+    text_builder b = {s, 0, 0, 0, 0};
     char *line = NULL;
     size_t line_cap = 0;
     ssize_t n;
@@ -62,7 +61,8 @@ static rlm_status read_text(const char *path, rlm_mix_scores *s, rlm_error *err)
         size_t len, before = s->n_tokens;
         int invalid;
         int fail = 0;
-        while (!fail && rlm_token_next(&it, &tok, &len, &invalid)) fail = add_token(&b, tok, len, 0);
+        while (!fail && rlm_token_next(&it, &tok, &len, &invalid))
+            fail = add_token(&b, tok, len, 0);
         if (!fail && s->n_tokens > before) { /* blank lines are not sentences */
             fail = add_token(&b, "</s>", 4, RLM_MIX_EOS);
             s->n_sentences++;
