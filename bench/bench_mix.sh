@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Interpolation benchmark: perplexity on PTB test (ptb.test.txt) of the trained PTB RNN
-# (bench/models/ptb-rnn200.bin, or $RNN_MODEL) mixed with the KenLM Kneser-Ney 5-gram
+# Interpolation benchmark: perplexity on PTB test (ptb.test.txt) of each trained PTB model of
+# bench_rnn.sh (bench/models/*.bin, or the space-separated list $RNN_MODELS) mixed with the KenLM Kneser-Ney 5-gram
 # (../shared/data/lm/ptb.kn5.arpa.gz): each model alone, linear at weight 0.5 (Mikolov's setting),
 # linear at the weight EM finds on ptb.valid.txt (rlm mix-weights), and log-linear at 0.5 (an
 # unnormalised score, marked so). Writes bench/results/mix.tsv and prints it.
@@ -15,7 +15,7 @@ set -eu
 cd "$(dirname "$0")/.."
 RLM=${RLM:-build/rlm}
 SHARED=${RLM_SHARED:-$(cd .. && pwd)/shared}
-RNN_MODEL=${RNN_MODEL:-bench/models/ptb-rnn200.bin}
+RNN_MODELS=${RNN_MODELS:-$(ls bench/models/*.bin 2>/dev/null | tr '\n' ' ')}
 KN5_REFERENCE=141.2   # Mikolov's published KN5 (KenLM query: 141.19)
 MIX_REFERENCE=118.0   # Mikolov's rnnlm, hidden 100, + KN5, linear 0.5
 out=bench/results/mix.tsv
@@ -31,7 +31,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//; s/ *$//'), $(nproc) cores"
-model_name=$(basename "$RNN_MODEL" .bin)
 
 printf 'date\tmachine\tmodel\tngram\tmix\tweight\ttuned_on\ttest_ppl\ttest_ppl_no_unk\treference_ppl\tseconds\n' >"$tmp/mix.tsv"
 field() { sed -n "s/.*$2= \([-0-9.e+naif]*\).*/\1/p" "$1" | head -1; }
@@ -49,7 +48,10 @@ row() { # MODEL-NAME NGRAM-NAME MIX WEIGHT TUNED-ON REFERENCE EVAL-ARGS...
 }
 
 row - ptb.kn5 none - - "$KN5_REFERENCE" --ngram "$kn5"
-if [ -r "$RNN_MODEL" ]; then
+[ -n "$RNN_MODELS" ] ||
+    echo "bench_mix: no trained RNN in bench/models (run bench_rnn.sh first); RNN rows skipped" >&2
+for RNN_MODEL in $RNN_MODELS; do
+    model_name=$(basename "$RNN_MODEL" .bin)
     row "$model_name" - none - - - --model "$RNN_MODEL"
     row "$model_name" ptb.kn5 linear 0.5 - "$MIX_REFERENCE" --model "$RNN_MODEL" --ngram "$kn5" --mix linear:0.5
     # EM on valid with the <unk> tokens fitted, as the test figure counts them
@@ -58,12 +60,10 @@ if [ -r "$RNN_MODEL" ]; then
     spec=$(sed -n 's/^--mix //p' "$tmp/em.txt")
     w=${spec#linear:}
     w=${w%%,*}
-    echo "bench_mix: EM on ptb.valid: $(grep '^weights after' "$tmp/em.txt"), $(grep '^dev ppl' "$tmp/em.txt")" >&2
+    echo "bench_mix: $model_name, EM on ptb.valid: $(grep '^weights after' "$tmp/em.txt"), $(grep '^dev ppl' "$tmp/em.txt")" >&2
     row "$model_name" ptb.kn5 linear "$w" ptb.valid - --model "$RNN_MODEL" --ngram "$kn5" --mix "$spec"
     row "$model_name" ptb.kn5 "loglinear(unnormalised)" 0.5 - - --model "$RNN_MODEL" --ngram "$kn5" --mix loglinear:0.5
-else
-    echo "bench_mix: no trained RNN at $RNN_MODEL (set RNN_MODEL=...); RNN and mixture rows skipped" >&2
-fi
+done
 mv "$tmp/mix.tsv" "$out"
 column -t -s $'\t' "$out"
 echo "reference: Mikolov's rnnlm (hidden 100) + KN5, linear 0.5: $MIX_REFERENCE; KN5 alone: $KN5_REFERENCE"

@@ -26,7 +26,7 @@ static const struct command commands[] = {
 static void usage(FILE *out) {
     fprintf(out, "usage: rlm COMMAND [options]   (rlm COMMAND --help for each)\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 }
 
 int main(int argc, char **argv) {
