@@ -45,7 +45,7 @@ rlm_status rlm_atomic_open(rlm_atomic_file *af, const char *path, rlm_error *err
         char suffix[7];
         random_suffix(suffix, attempt);
         snprintf(af->tmp_path, n + sizeof ".tmp.XXXXXX", "%s.tmp.%s", path, suffix);
-        fd = open(af->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        fd = open(af->tmp_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd < 0 && errno != EEXIST) break;
     }
     if (fd < 0) {

@@ -15,7 +15,8 @@
 #include "rlm_status.h"
 
 typedef struct rlm_atomic_file {
-    FILE *f;        /* write here */
+    FILE *f;        /* write here; its descriptor is also readable (the n-gram binary maps it
+                       back to checksum what reached the disk) */
     char *path;     /* the target */
     char *tmp_path; /* PATH.tmp.XXXXXX in the target's directory */
 } rlm_atomic_file;

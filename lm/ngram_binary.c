@@ -4,14 +4,12 @@
  * word list is checked entry by entry (it holds indices), and the hash tables need no check
  * because they hold only keys and weights and every probe loop is bounded by the capacity. */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "le_bytes.h"
 #include "ngram_binary.h"
 #include "ngram_internal.h"
@@ -218,32 +216,18 @@ rlm_status ngram_open_binary_image(void *image_ptr, size_t size, int is_mmap, co
 
 static uint64_t align64(uint64_t x) { return (x + 63) & ~(uint64_t)63; }
 
-static rlm_status write_all(int fd, const void *data, size_t n, const char *path,
-                            rlm_error *err) {
-    const char *p = data;
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0)
-            return rlm_fail(err, RLM_E_IO, "%s: write failed: %s", path,
-                            w < 0 ? strerror(errno) : "no progress");
-        p += w;
-        n -= (size_t)w;
-    }
-    return RLM_OK;
-}
-
-static rlm_status write_at(int fd, uint64_t *pos, uint64_t offset, const void *data, size_t n,
+static rlm_status write_at(FILE *f, uint64_t *pos, uint64_t offset, const void *data, size_t n,
                            const char *path, rlm_error *err) {
     static const unsigned char zeros[64];
     while (*pos < offset) { /* padding up to the aligned offset */
         size_t pad = offset - *pos > 64 ? 64 : (size_t)(offset - *pos);
-        rlm_status s = write_all(fd, zeros, pad, path, err);
-        if (s) return s;
+        if (fwrite(zeros, 1, pad, f) != pad) break;
         *pos += pad;
     }
+    if (*pos != offset || fwrite(data, 1, n, f) != n)
+        return rlm_fail(err, RLM_E_IO, "%s: write failed: %s", path, strerror(errno));
     *pos += n;
-    return write_all(fd, data, n, path, err);
+    return RLM_OK;
 }
 
 static void build_header(const rlm_ngram *m, uint64_t *h, uint64_t *end) {
@@ -279,29 +263,32 @@ static void build_header(const rlm_ngram *m, uint64_t *h, uint64_t *end) {
     *end = pos;
 }
 
-static rlm_status write_body(int fd, const rlm_ngram *m, const uint64_t *h, const char *path,
+static rlm_status write_body(FILE *f, const rlm_ngram *m, const uint64_t *h, const char *path,
                              rlm_error *err) {
     unsigned char header[NGRAM_BINARY_HEADER_BYTES];
     memcpy(header, NGRAM_BINARY_MAGIC, 8);
     for (int i = 1; i < F_COUNT; i++) rlm_le_put_u64(header + 8 * i, h[i]);
     uint64_t pos = 0;
-    rlm_status s = write_at(fd, &pos, 0, header, sizeof header, path, err);
-    if (!s) s = write_at(fd, &pos, h[F_OFF_WORD_OFFSETS], m->word_offsets,
+    rlm_status s = write_at(f, &pos, 0, header, sizeof header, path, err);
+    if (!s) s = write_at(f, &pos, h[F_OFF_WORD_OFFSETS], m->word_offsets,
                          ((size_t)m->vocab_size + 1) * 8, path, err);
-    if (!s) s = write_at(fd, &pos, h[F_OFF_UNIGRAMS], m->unigrams,
+    if (!s) s = write_at(f, &pos, h[F_OFF_UNIGRAMS], m->unigrams,
                          (size_t)m->vocab_size * sizeof(ngram_weights), path, err);
-    if (!s) s = write_at(fd, &pos, h[F_OFF_WORD_SLOTS], m->word_slots,
+    if (!s) s = write_at(f, &pos, h[F_OFF_WORD_SLOTS], m->word_slots,
                          (size_t)m->word_capacity * sizeof(ngram_word_slot), path, err);
     for (int n = 2; n <= m->order && !s; n++)
-        s = write_at(fd, &pos, h[F_OFF_TABLES + n], m->tables[n].slots,
+        s = write_at(f, &pos, h[F_OFF_TABLES + n], m->tables[n].slots,
                      (size_t)m->tables[n].capacity * sizeof(ngram_entry), path, err);
-    if (!s) s = write_at(fd, &pos, h[F_OFF_STRINGS], m->strings, (size_t)m->strings_len, path,
+    if (!s) s = write_at(f, &pos, h[F_OFF_STRINGS], m->strings, (size_t)m->strings_len, path,
                          err);
     return s;
 }
 
 /* The checksum covers what is on disk, so compute it from the written file. */
-static rlm_status seal(int fd, uint64_t size, const char *path, rlm_error *err) {
+static rlm_status seal(FILE *f, uint64_t size, const char *path, rlm_error *err) {
+    if (fflush(f) != 0)
+        return rlm_fail(err, RLM_E_IO, "%s: write failed: %s", path, strerror(errno));
+    int fd = fileno(f);
     void *image = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
     if (image == MAP_FAILED)
         return rlm_fail(err, RLM_E_IO, "%s: cannot map the written file: %s", path,
@@ -311,42 +298,20 @@ static rlm_status seal(int fd, uint64_t size, const char *path, rlm_error *err) 
     munmap(image, (size_t)size);
     if (pwrite(fd, field, 8, 8 * F_CHECKSUM) != 8)
         return rlm_fail(err, RLM_E_IO, "%s: write failed: %s", path, strerror(errno));
-    if (fsync(fd) != 0) return rlm_fail(err, RLM_E_IO, "%s: fsync failed: %s", path, strerror(errno));
     return RLM_OK;
 }
 
+/* Written atomically (atomic_file.h): temporary file, fsync, rename. */
 rlm_status rlm_ngram_write_binary(const rlm_ngram *m, const char *path, rlm_error *err) {
     uint64_t h[F_COUNT], size;
     build_header(m, h, &size);
-    char *tmp = malloc(strlen(path) + 16);
-    if (!tmp) return rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", path);
-    sprintf(tmp, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        rlm_status s = rlm_fail(err, RLM_E_IO, "%s: cannot create a temporary file next to it: "
-                                "%s", path, strerror(errno));
-        free(tmp);
+    rlm_atomic_file af;
+    rlm_status s = rlm_atomic_open(&af, path, err);
+    if (!s) s = write_body(af.f, m, h, af.tmp_path, err);
+    if (!s) s = seal(af.f, size, af.tmp_path, err);
+    if (s) {
+        rlm_atomic_abort(&af);
         return s;
     }
-    fchmod(fd, 0644);
-    rlm_status s = write_body(fd, m, h, tmp, err);
-    if (!s) s = seal(fd, size, tmp, err);
-    close(fd);
-    if (!s && rename(tmp, path) != 0)
-        s = rlm_fail(err, RLM_E_IO, "%s: cannot rename the temporary file into place: %s", path,
-                     strerror(errno));
-    if (s) {
-        unlink(tmp);
-    } else {
-        /* Make the rename itself durable. */
-        char *dir = strdup(path);
-        int dfd = dir ? open(dirname(dir), O_RDONLY | O_DIRECTORY) : -1;
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
-    }
-    free(tmp);
-    return s;
+    return rlm_atomic_commit(&af, err);
 }

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "atomic_file.h"
 #include "le_bytes.h"
 #include "token_iter.h"
 #include "vocab_impl.h"
@@ -258,41 +258,18 @@ rlm_status rlm_vocab_read(const char *path, rlm_vocab **out, rlm_error *err) {
     return s;
 }
 
-/* Written to a temporary file in the same directory, then renamed, so a killed job never leaves
- * a half-written vocabulary under the real name. */
+/* Written atomically (atomic_file.h), so a killed job never leaves a half-written vocabulary
+ * under the real name. */
 rlm_status rlm_vocab_write(const rlm_vocab *v, const char *path, rlm_error *err) {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 8);
-    if (!tmp) return rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", path);
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".XXXXXX", 8);
-    int fd = mkstemp(tmp);
-    FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
-    if (!f) {
-        rlm_status s = rlm_fail(err, RLM_E_IO, "%s: cannot create a temporary file: %s", path,
-                                strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return s;
-    }
-    fprintf(f, "#rlm-vocab v1 %s classes=%d\n", v->char_level ? "char" : "word", v->num_classes);
+    rlm_atomic_file af;
+    rlm_status s = rlm_atomic_open(&af, path, err);
+    if (s) return s;
+    fprintf(af.f, "#rlm-vocab v1 %s classes=%d\n", v->char_level ? "char" : "word",
+            v->num_classes);
     for (int32_t i = 0; i < rlm_vocab_size(v); i++)
-        fprintf(f, "%d\t%s\t%" PRId64 "\t%d\n", i, rlm_vocab_token(v, i), v->counts[i],
+        fprintf(af.f, "%d\t%s\t%" PRId64 "\t%d\n", i, rlm_vocab_token(v, i), v->counts[i],
                 v->class_of[i]);
-    int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
-    int saved = errno;
-    bad |= fclose(f) != 0;
-    if (!bad && rename(tmp, path) != 0) bad = 1, saved = errno;
-    if (bad) {
-        unlink(tmp);
-        free(tmp);
-        return rlm_fail(err, RLM_E_IO, "%s: write failed: %s", path, strerror(saved ? saved : errno));
-    }
-    free(tmp);
-    return RLM_OK;
+    return rlm_atomic_commit(&af, err); /* reports a failed fprintf as "write failed" */
 }
 
 /* ---- binary form ----
