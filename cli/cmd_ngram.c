@@ -5,8 +5,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <math.h>
-#include <time.h>
 
+#include "clock.h"
 #include "commands.h"
 #include "ngram_print.h"
 #include "rlm_ngram.h"
@@ -31,12 +31,6 @@ static int usage_error(const char *fmt, const char *arg) {
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n%s", usage_text);
     return 2;
-}
-
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static double peak_rss_mb(void) {
@@ -95,13 +89,13 @@ static int parse_options(int argc, char **argv, int max_paths, int allow_query_o
 static rlm_ngram *load(const char *path, const rlm_ngram_options *opts) {
     rlm_error err;
     rlm_ngram *m;
-    double t0 = now_seconds();
+    double t0 = rlm_now_s();
     if (rlm_ngram_open(path, opts, &m, &err)) {
         fprintf(stderr, "rlm ngram: %s\n", err.message);
         return NULL;
     }
     fprintf(stderr, "rlm ngram: loaded %s: order %d, %u words, in %.3f s\n", path,
-            rlm_ngram_order(m), rlm_ngram_vocab_size(m), now_seconds() - t0);
+            rlm_ngram_order(m), rlm_ngram_vocab_size(m), rlm_now_s() - t0);
     if (!rlm_ngram_has_unk(m)) /* KenLM's warning, for the same situation */
         fprintf(stderr, "rlm ngram: the ARPA file is missing <unk>; substituting log10 "
                         "probability %g\n", (double)opts->unk_log10prob);
@@ -178,10 +172,10 @@ static int run_query(int argc, char **argv, int summary_only) {
     totals t = {0, 0, 0, 0};
     char *line = NULL;
     size_t cap = 0;
-    double t0 = now_seconds();
+    double t0 = rlm_now_s();
     /* Unlike KenLM, a last line without its newline is still a whole sentence with </s>. */
     while (getline(&line, &cap, stdin) >= 0) score_line(m, &o, line, stdout, &t);
-    double secs = now_seconds() - t0;
+    double secs = rlm_now_s() - t0;
     free(line);
     char inc[48], exc[48], tot[48];
     ngram_format_shortest(inc, pow(10.0, -t.corpus / (double)t.tokens), 0);
@@ -204,7 +198,7 @@ static int run_build_binary(int argc, char **argv) {
     rlm_ngram *m = load(o.paths[0], &o.load);
     if (!m) return 1;
     rlm_error err;
-    double t0 = now_seconds();
+    double t0 = rlm_now_s();
     rlm_status s = rlm_ngram_write_binary(m, o.paths[1], &err);
     rlm_ngram_close(m);
     if (s) {
@@ -212,7 +206,7 @@ static int run_build_binary(int argc, char **argv) {
         return 1;
     }
     fprintf(stderr, "rlm ngram: wrote %s in %.3f s; peak RSS %.1f MB\n", o.paths[1],
-            now_seconds() - t0, peak_rss_mb());
+            rlm_now_s() - t0, peak_rss_mb());
     return 0;
 }
 

@@ -3,12 +3,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <pthread.h>
 #include <cblas.h>
 
 #include "bytes.h"
+#include "clock.h"
 #include "model_file.h"
 #include "net.h"
 #include "optimizer.h"
@@ -69,12 +69,6 @@ typedef struct trainer {
     uint64_t tokens_at_t0;
     int chunk_at_t0;
 } trainer;
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* Token i of the training stream: `</s>` first (the begin context), then the corpus. */
 static int32_t stream_token(const trainer *tr, size_t i) {
@@ -330,7 +324,7 @@ static int get_progress(rlm_bytes_in *in, trainer *tr) {
 static int report(const trainer *tr, double t0, int epoch_done, int improved, double valid_ppl) {
     if (!tr->opt.progress) return 0;
     rlm_train_progress p = {0};
-    double el = now_s() - t0;
+    double el = rlm_now_s() - t0;
     p.epoch = tr->epoch, p.max_epochs = tr->opt.max_epochs, p.epoch_done = epoch_done;
     p.fraction = (double)tr->chunk / tr->chunks;
     p.seconds = el;
@@ -389,7 +383,7 @@ static rlm_status stop_early(trainer *tr, rlm_train_result *res, rlm_error *err)
 }
 
 static rlm_status train_loop(trainer *tr, rlm_train_result *res, rlm_error *err) {
-    const double start = now_s();
+    const double start = rlm_now_s();
     double epoch_t0 = start, last_report = start, last_ckpt = start, valid_ppl = NAN;
     tr->tokens_at_t0 = tr->epoch_tokens, tr->chunk_at_t0 = tr->chunk;
     uint64_t tokens_total = 0;
@@ -401,7 +395,7 @@ static rlm_status train_loop(trainer *tr, rlm_train_result *res, rlm_error *err)
             train_chunk(tr, tr->chunk);
             tr->chunk++;
             tokens_total += tr->epoch_tokens - before;
-            double t = now_s();
+            double t = rlm_now_s();
             if (!isfinite(tr->epoch_loss))
                 return rlm_fail(err, RLM_E_ARG,
                                 "training diverged in epoch %d (loss is not finite); lower the "
@@ -424,7 +418,7 @@ static rlm_status train_loop(trainer *tr, rlm_train_result *res, rlm_error *err)
         int stop = report(tr, epoch_t0, 1, improved, valid_ppl);
         next_epoch(tr);
         if (stop) return stop_early(tr, res, err);
-        const double t = now_s();
+        const double t = rlm_now_s();
         if (tr->opt.max_seconds > 0 && (t - start) + (t - epoch_t0) > tr->opt.max_seconds)
             tr->done = 1;
         if (tr->opt.checkpoint_path && (st = save_checkpoint(tr, err)) != RLM_OK) return st;
@@ -432,7 +426,7 @@ static rlm_status train_loop(trainer *tr, rlm_train_result *res, rlm_error *err)
     }
     memcpy(tr->m->params, tr->best, tr->m->n_params * sizeof(float));
     res->best_valid_ppl = pow(10.0, tr->best_entropy);
-    res->seconds = now_s() - start;
+    res->seconds = rlm_now_s() - start;
     res->words_per_s = res->seconds > 0 ? tokens_total / res->seconds : 0;
     return RLM_OK;
 }
