@@ -87,6 +87,16 @@ RLM_API float rlm_model_log10prob(const rlm_model *m, const rlm_state *s, int32_
 /* log10 P(w | state) for every id w (out has rlm_vocab_size entries; `</s>` included). */
 RLM_API void rlm_model_log10dist(const rlm_model *m, const rlm_state *s, float *out);
 
+/* ---- Batched scoring: many streams (beams, hypotheses) in one call, one sgemm per layer ---- */
+
+/* out[i] = step(in[i], words[i]) for i < n; in[i] and out[i] may be the same state, but no out
+ * state may appear twice. */
+RLM_API void rlm_model_step_batch(const rlm_model *m, const rlm_state *const *in,
+                                  const int32_t *words, int n, rlm_state *const *out);
+/* out[i] = log10 P(words[i] | states[i]) for i < n. */
+RLM_API void rlm_model_log10prob_batch(const rlm_model *m, const rlm_state *const *states,
+                                       const int32_t *words, int n, float *out);
+
 /* Total log10 probability of a sentence of n ids, `</s>` included, starting from begin. If
  * per_word is not NULL it receives n + 1 values (the last for `</s>`). */
 RLM_API double rlm_model_score_sentence(const rlm_model *m, const int32_t *ids, size_t n,

@@ -129,6 +129,43 @@ static void test_incremental_equals_batched(void) {
         }
 }
 
+/* A batch of hypotheses (with a shared input state and an in-place update among them) scores
+ * and steps exactly as one hypothesis at a time does. */
+static void test_batch_equals_single(void) {
+    for (int cell = 0; cell < 4; cell++)
+        for (int out = 0; out < 2; out++) {
+            rlm_model *m = model(cell, out, 5, 0);
+            enum { n = 5 };
+            rlm_state *in[n], *res[n], *ref = rlm_state_new(m);
+            const int32_t first[n] = {2, 3, 4, 5, 6}, next[n] = {7, RLM_UNK_ID, 9, 2, 12};
+            for (int i = 0; i < n; i++) {
+                in[i] = rlm_state_new(m), res[i] = i == 4 ? in[i] : rlm_state_new(m);
+                rlm_model_begin(m, in[i]);
+                if (i != 3) rlm_model_step(m, in[i], first[i], in[i]); /* 3 stays at begin */
+            }
+            /* res[4] is in[4]: that hypothesis is stepped in place */
+            float lp[n];
+            rlm_model_log10prob_batch(m, (const rlm_state *const *)in, next, n, lp);
+            for (int i = 0; i < n; i++)
+                CHECK_NEAR(lp[i], rlm_model_log10prob(m, in[i], next[i]), 1e-5 * (1 + fabs(lp[i])));
+            /* reference successors before the batch overwrites in[4] */
+            float want[n];
+            for (int i = 0; i < n; i++) {
+                rlm_model_step(m, in[i], next[i], ref);
+                want[i] = rlm_model_log10prob(m, ref, 2);
+            }
+            rlm_model_step_batch(m, (const rlm_state *const *)in, next, n, res);
+            for (int i = 0; i < n; i++)
+                CHECK_NEAR(rlm_model_log10prob(m, res[i], 2), want[i], 1e-5 * (1 + fabs(want[i])));
+            for (int i = 0; i < n; i++) {
+                rlm_state_free(in[i]);
+                if (i != 4) rlm_state_free(res[i]);
+            }
+            rlm_state_free(ref);
+            rlm_model_free(m);
+        }
+}
+
 static int quiet(const rlm_train_progress *p, void *u) {
     (void)p, (void)u;
     return 0;
@@ -303,6 +340,7 @@ int main(int argc, char **argv) {
     RUN(test_distributions_sum_to_one);
     RUN(test_one_class_equals_full_softmax);
     RUN(test_incremental_equals_batched);
+    RUN(test_batch_equals_single);
     RUN(test_memorises_50_sentences);
     RUN(test_shares_sum_to_the_batch_gradient);
     RUN(test_resume_equals_uninterrupted);
