@@ -7,23 +7,10 @@
 
 #include "cells.h"
 #include "model_internal.h"
+#include "scratch.h"
 #include "softmax.h"
 
 #define LN_TO_LOG10 0.43429448190325182f /* 1 / ln(10) */
-
-/* Per-thread scratch for gates and logits, so a model can be shared by threads and a state
- * carries only its hidden vectors. */
-static _Thread_local float *scratch;
-static _Thread_local size_t scratch_cap;
-
-static float *scratch_floats(size_t n) {
-    if (n > scratch_cap) {
-        float *p = realloc(scratch, n * sizeof(float));
-        if (!p) return NULL;
-        scratch = p, scratch_cap = n;
-    }
-    return scratch;
-}
 
 rlm_state *rlm_state_new(const rlm_model *m) {
     rlm_state *s = calloc(1, sizeof *s);
@@ -65,7 +52,7 @@ void rlm_model_step(const rlm_model *m, const rlm_state *in, int32_t word, rlm_s
     const int H = m->cfg.hidden_size, GH = m->gates * H;
     const int E = m->cfg.embed_size, max_in = E > H ? E : H;
     /* layout: g [GH] | gh [GH] | x [max_in] | h [H] */
-    float *g = scratch_floats((size_t)2 * GH + max_in + H);
+    float *g = rlm_scratch_floats((size_t)2 * GH + max_in + H);
     if (!g) return; /* out keeps its previous content; allocation failure is not recoverable */
     float *gh = g + GH, *x = gh + GH, *h = x + max_in;
     if (word < 0 || word >= m->V) word = RLM_UNK_ID;
@@ -108,14 +95,14 @@ float rlm_model_log10prob(const rlm_model *m, const rlm_state *s, int32_t word) 
     const float *h = s->h[m->cfg.layers - 1];
     if (word < 0 || word >= m->V) word = RLM_UNK_ID;
     if (!m->C) {
-        float *logits = scratch_floats((size_t)m->V);
+        float *logits = rlm_scratch_floats((size_t)m->V);
         if (!logits) return -INFINITY;
         output_logits(m->p.Wout, m->p.bout, m->V, h, H, logits);
         return (logits[word] - rlm_logsumexp(logits, m->V)) * LN_TO_LOG10;
     }
     const int k = rlm_vocab_class_of(m->vocab, word);
     const int a = rlm_vocab_class_begin(m->vocab, k), w = rlm_vocab_class_end(m->vocab, k) - a;
-    float *logits = scratch_floats((size_t)(m->C > w ? m->C : w));
+    float *logits = rlm_scratch_floats((size_t)(m->C > w ? m->C : w));
     if (!logits) return -INFINITY;
     output_logits(m->p.Wcls, m->p.bcls, m->C, h, H, logits);
     float lp = logits[k] - rlm_logsumexp(logits, m->C);
@@ -133,7 +120,7 @@ void rlm_model_log10dist(const rlm_model *m, const rlm_state *s, float *out) {
         for (int i = 0; i < m->V; i++) out[i] = (out[i] - lse) * LN_TO_LOG10;
         return;
     }
-    float *cls = scratch_floats((size_t)m->C);
+    float *cls = rlm_scratch_floats((size_t)m->C);
     if (!cls) return;
     output_logits(m->p.Wcls, m->p.bcls, m->C, h, H, cls);
     float clse = rlm_logsumexp(cls, m->C);

@@ -7,22 +7,10 @@
 
 #include "cells.h"
 #include "model_internal.h"
+#include "scratch.h"
 #include "softmax.h"
 
 #define LN_TO_LOG10 0.43429448190325182f
-
-/* Per-thread scratch, grown as needed (see inference.c for why thread-local). */
-static _Thread_local float *scratch;
-static _Thread_local size_t scratch_cap;
-
-static float *scratch_floats(size_t n) {
-    if (n > scratch_cap) {
-        float *p = realloc(scratch, n * sizeof(float));
-        if (!p) return NULL;
-        scratch = p, scratch_cap = n;
-    }
-    return scratch;
-}
 
 void rlm_model_step_batch(const rlm_model *m, const rlm_state *const *in, const int32_t *words,
                           int n, rlm_state *const *out) {
@@ -31,7 +19,7 @@ void rlm_model_step_batch(const rlm_model *m, const rlm_state *const *in, const 
     const int max_in = E > H ? E : H;
     const size_t N = (size_t)n;
     /* layout: X [n x max_in] | G [n x GH] | Gh [n x GH] | Hp [n x H] | Cp [n x H] | Hn [n x H] */
-    float *X = scratch_floats(N * (max_in + 2 * GH + 3 * H));
+    float *X = rlm_scratch_floats(N * (max_in + 2 * GH + 3 * H));
     if (!X) return;
     float *G = X + N * max_in, *Gh = G + N * GH, *Hp = Gh + N * GH, *Cp = Hp + N * H,
           *Hn = Cp + N * H;
@@ -70,7 +58,7 @@ void rlm_model_log10prob_batch(const rlm_model *m, const rlm_state *const *state
     const int H = m->cfg.hidden_size, L = m->cfg.layers;
     const size_t N = (size_t)n;
     const int width = m->C ? m->C : m->V;
-    float *Ht = scratch_floats(N * H + N * width + (m->C ? (size_t)m->V : 0));
+    float *Ht = rlm_scratch_floats(N * H + N * width + (m->C ? (size_t)m->V : 0));
     if (!Ht) return;
     float *logits = Ht + N * H, *slice = logits + N * width;
     for (int i = 0; i < n; i++) memcpy(Ht + (size_t)i * H, states[i]->h[L - 1], H * sizeof(float));
