@@ -6,10 +6,9 @@
 
 #include "net.h"
 #include "rlm_eval.h"
+#include "softmax.h"
 
 #define EVAL_STEPS 64
-#define LN_TO_LOG10 0.43429448190325182
-
 double rlm_eval_perplexity(const rlm_eval_result *r) {
     size_t n = r->tokens - r->oov;
     return n ? pow(10.0, -r->log10prob / (double)n) : NAN;
@@ -40,7 +39,7 @@ rlm_status rlm_model_eval_corpus(const rlm_model *m, const rlm_corpus *c, float 
         }
         rlm_net_forward(&net, x, c->ids + pos, reset, NULL, lp);
         for (size_t t = 0; t < len; t++) {
-            double l10 = lp[t] * LN_TO_LOG10;
+            double l10 = lp[t] * RLM_LN_TO_LOG10;
             if (per_token) per_token[pos + t] = (float)l10;
             out->log10prob_unk += l10;
             if (c->ids[pos + t] == RLM_UNK_ID)

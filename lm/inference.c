@@ -10,8 +10,6 @@
 #include "scratch.h"
 #include "softmax.h"
 
-#define LN_TO_LOG10 0.43429448190325182f /* 1 / ln(10) */
-
 rlm_state *rlm_state_new(const rlm_model *m) {
     rlm_state *s = calloc(1, sizeof *s);
     if (!s) return NULL;
@@ -98,7 +96,7 @@ float rlm_model_log10prob(const rlm_model *m, const rlm_state *s, int32_t word) 
         float *logits = rlm_scratch_floats((size_t)m->V);
         if (!logits) return -INFINITY;
         output_logits(m->p.Wout, m->p.bout, m->V, h, H, logits);
-        return (logits[word] - rlm_logsumexp(logits, m->V)) * LN_TO_LOG10;
+        return (logits[word] - rlm_logsumexp(logits, m->V)) * (float)RLM_LN_TO_LOG10;
     }
     const int k = rlm_vocab_class_of(m->vocab, word);
     const int a = rlm_vocab_class_begin(m->vocab, k), w = rlm_vocab_class_end(m->vocab, k) - a;
@@ -108,7 +106,7 @@ float rlm_model_log10prob(const rlm_model *m, const rlm_state *s, int32_t word) 
     float lp = logits[k] - rlm_logsumexp(logits, m->C);
     output_logits(m->p.Wout + (size_t)a * H, m->p.bout + a, w, h, H, logits);
     lp += logits[word - a] - rlm_logsumexp(logits, w);
-    return lp * LN_TO_LOG10;
+    return lp * (float)RLM_LN_TO_LOG10;
 }
 
 void rlm_model_log10dist(const rlm_model *m, const rlm_state *s, float *out) {
@@ -117,7 +115,7 @@ void rlm_model_log10dist(const rlm_model *m, const rlm_state *s, float *out) {
     if (!m->C) {
         output_logits(m->p.Wout, m->p.bout, m->V, h, H, out);
         float lse = rlm_logsumexp(out, m->V);
-        for (int i = 0; i < m->V; i++) out[i] = (out[i] - lse) * LN_TO_LOG10;
+        for (int i = 0; i < m->V; i++) out[i] = (out[i] - lse) * (float)RLM_LN_TO_LOG10;
         return;
     }
     float *cls = rlm_scratch_floats((size_t)m->C);
@@ -129,7 +127,7 @@ void rlm_model_log10dist(const rlm_model *m, const rlm_state *s, float *out) {
         const int w = rlm_vocab_class_end(m->vocab, k) - a;
         output_logits(m->p.Wout + (size_t)a * H, m->p.bout + a, w, h, H, out + a);
         float lse = rlm_logsumexp(out + a, w);
-        for (int i = a; i < a + w; i++) out[i] = (out[i] - lse + cls[k] - clse) * LN_TO_LOG10;
+        for (int i = a; i < a + w; i++) out[i] = (out[i] - lse + cls[k] - clse) * (float)RLM_LN_TO_LOG10;
     }
 }
 

@@ -10,8 +10,6 @@
 #include "scratch.h"
 #include "softmax.h"
 
-#define LN_TO_LOG10 0.43429448190325182f
-
 void rlm_model_step_batch(const rlm_model *m, const rlm_state *const *in, const int32_t *words,
                           int n, rlm_state *const *out) {
     if (n <= 0) return;
@@ -70,7 +68,7 @@ void rlm_model_log10prob_batch(const rlm_model *m, const rlm_state *const *state
         int32_t w = words[i] >= 0 && words[i] < m->V ? words[i] : RLM_UNK_ID;
         const float *row = logits + (size_t)i * width;
         if (!m->C) {
-            out[i] = (row[w] - rlm_logsumexp(row, width)) * LN_TO_LOG10;
+            out[i] = (row[w] - rlm_logsumexp(row, width)) * (float)RLM_LN_TO_LOG10;
             continue;
         }
         /* the in-class part differs per row (each word has its own class slice): one sgemv */
@@ -80,6 +78,6 @@ void rlm_model_log10prob_batch(const rlm_model *m, const rlm_state *const *state
         cblas_sgemv(CblasRowMajor, CblasNoTrans, cw, H, 1.0f, m->p.Wout + (size_t)a * H, H,
                     Ht + (size_t)i * H, 1, 1.0f, slice, 1);
         out[i] = (row[k] - rlm_logsumexp(row, width) + slice[w - a] - rlm_logsumexp(slice, cw)) *
-                 LN_TO_LOG10;
+                 (float)RLM_LN_TO_LOG10;
     }
 }

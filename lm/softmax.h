@@ -4,6 +4,9 @@
 
 #include <math.h>
 
+/* Natural log to log10: the network computes in nats, every interface speaks log10. */
+#define RLM_LN_TO_LOG10 0.43429448190325182
+
 /* Turns logits x[0..n) into probabilities in place and returns log(sum(exp(x))), computed
  * around the maximum so that large logits do not overflow. */
 static inline float rlm_softmax_inplace(float *x, int n) {
