@@ -6,17 +6,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int set_value(const arg_spec *s, const char *v) {
+int args_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out) {
     char *end;
     errno = 0;
+    long long x = strtoll(s, &end, 10);
+    if (!*s || *end || errno || x < min || x > max) return -1;
+    *out = x;
+    return 0;
+}
+
+int args_parse_double(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (!*s || *end || errno) return -1;
+    *out = x;
+    return 0;
+}
+
+int args_usage_error(const char *cmd, const char *usage, const char *fmt, const char *arg) {
+    fprintf(stderr, "rlm %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return 2;
+}
+
+static int set_value(const arg_spec *s, const char *v) {
     switch (s->type) {
     case ARG_INT: {
-        long x = strtol(v, &end, 10);
-        if (!*v || *end || errno || x < INT32_MIN || x > INT32_MAX) return -1;
+        int64_t x;
+        if (args_parse_int64(v, INT32_MIN, INT32_MAX, &x)) return -1;
         *(int32_t *)s->dest = (int32_t)x;
         return 0;
     }
     case ARG_U64: {
+        char *end;
+        errno = 0;
         unsigned long long x = strtoull(v, &end, 10);
         if (!*v || *end || errno || *v == '-') return -1;
         *(uint64_t *)s->dest = x;
@@ -24,8 +49,8 @@ static int set_value(const arg_spec *s, const char *v) {
     }
     case ARG_FLOAT:
     case ARG_DOUBLE: {
-        double x = strtod(v, &end);
-        if (!*v || *end || errno || !isfinite(x)) return -1;
+        double x;
+        if (args_parse_double(v, &x) || !isfinite(x)) return -1;
         if (s->type == ARG_FLOAT)
             *(float *)s->dest = (float)x;
         else
@@ -81,4 +106,15 @@ int args_parse(int argc, char **argv, const arg_spec *specs, int n_specs, const 
         }
     }
     return 0;
+}
+
+int args_parse_or_help(int argc, char **argv, const arg_spec *specs, int n_specs,
+                       const char **pos, int max_pos, int *n_pos, const char *usage) {
+    int help;
+    if (args_parse(argc, argv, specs, n_specs, pos, max_pos, n_pos, &help)) return 2;
+    if (help) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    return -1;
 }

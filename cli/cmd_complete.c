@@ -33,16 +33,12 @@ int cmd_complete(int argc, char **argv) {
     int32_t k = 10;
     const arg_spec specs[] = {{"--model", ARG_STRING, &model_path}, {"--top-k", ARG_INT, &k}};
     const char *pos[1] = {NULL};
-    int n_pos, help;
-    if (args_parse(argc, argv, specs, sizeof specs / sizeof specs[0], pos, 1, &n_pos, &help))
-        return 2;
-    if (help) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
+    int n_pos, rc = args_parse_or_help(argc, argv, specs, sizeof specs / sizeof specs[0], pos,
+                                       1, &n_pos, usage_text);
+    if (rc >= 0) return rc;
     if (!model_path || k < 1) {
-        fprintf(stderr, "rlm complete: needs --model and a positive --top-k\n%s", usage_text);
-        return 2;
+        return args_usage_error("complete", usage_text, "%s",
+                                "needs --model and a positive --top-k");
     }
     rlm_error err;
     rlm_model *m;
@@ -55,7 +51,7 @@ int cmd_complete(int argc, char **argv) {
     rlm_state *s = rlm_state_new(m);
     float *dist = malloc((size_t)V * sizeof *dist);
     int32_t *ids = malloc((size_t)k * sizeof *ids);
-    int rc = s && dist && ids ? 0 : 1;
+    rc = s && dist && ids ? 0 : 1;
     if (!rc && n_pos) {
         rc = complete_one(m, s, dist, ids, k, pos[0]);
     } else if (!rc) {

@@ -25,17 +25,12 @@ int cmd_generate(int argc, char **argv) {
         {"--top-k", ARG_INT, &top_k}, {"--seed", ARG_U64, &seed},
         {"--max-tokens", ARG_INT, &max_tokens},
     };
-    int n_pos, help;
-    if (args_parse(argc, argv, specs, sizeof specs / sizeof specs[0], NULL, 0, &n_pos, &help))
-        return 2;
-    if (help) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
+    int n_pos, rc = args_parse_or_help(argc, argv, specs, sizeof specs / sizeof specs[0], NULL,
+                                       0, &n_pos, usage_text);
+    if (rc >= 0) return rc;
     if (!model_path || !(temperature > 0) || count < 0 || top_k < 0 || max_tokens < 1) {
-        fprintf(stderr, "rlm generate: needs --model, a positive temperature and non-negative "
-                        "counts\n%s", usage_text);
-        return 2;
+        return args_usage_error("generate", usage_text, "%s", "needs --model, a positive "
+                                "temperature and non-negative counts");
     }
     rlm_error err;
     rlm_model *m;
@@ -49,7 +44,7 @@ int cmd_generate(int argc, char **argv) {
     float *dist = malloc((size_t)V * sizeof *dist);
     rlm_rng rng;
     rlm_rng_seed(&rng, seed);
-    int rc = s && dist ? 0 : 1;
+    rc = s && dist ? 0 : 1;
     for (int i = 0; i < count && !rc; i++) {
         if (read_prefix(m, s, prefix) < 0) rc = 1;
         if (prefix && *prefix) fputs(prefix, stdout);

@@ -1,11 +1,11 @@
 /* rlm ngram query|perplexity|build-binary: ARPA n-gram models, with KenLM query's output format. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <math.h>
 
+#include "args.h"
 #include "clock.h"
 #include "commands.h"
 #include "ngram_print.h"
@@ -27,10 +27,7 @@ static const char usage_text[] =
     "All probabilities are log10. Timings and memory go to stderr.\n";
 
 static int usage_error(const char *fmt, const char *arg) {
-    fprintf(stderr, "rlm ngram: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage_text);
-    return 2;
+    return args_usage_error("ngram", usage_text, fmt, arg);
 }
 
 static double peak_rss_mb(void) {
@@ -59,10 +56,8 @@ static int parse_options(int argc, char **argv, int max_paths, int allow_query_o
             if (i + 1 == argc) return usage_error("%s needs a value", a);
             const char *v = argv[++i];
             if (!strcmp(a, "-u")) {
-                char *end;
-                errno = 0;
-                double p = strtod(v, &end);
-                if (!*v || *end || errno || p > 0)
+                double p;
+                if (args_parse_double(v, &p) || p > 0)
                     return usage_error("-u: expected a log10 probability <= 0, got '%s'", v);
                 o->load.unk_log10prob = (float)p;
             } else if (!strcmp(v, "word") || !strcmp(v, "2")) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "commands.h"
 #include "rlm_text.h"
 
@@ -23,8 +24,7 @@ int cmd_tokenize(int argc, char **argv) {
             fputs(usage_text, stdout);
             return 0;
         } else {
-            fprintf(stderr, "rlm tokenize: unknown argument '%s'\n%s", argv[i], usage_text);
-            return 2;
+            return args_usage_error("tokenize", usage_text, "unknown argument '%s'", argv[i]);
         }
     }
     char *line = NULL, *out = NULL;

@@ -106,16 +106,11 @@ int cmd_train(int argc, char **argv) {
         {"--log", ARG_STRING, &log_path}, {"--progress", ARG_FLAG, &progress},
         {"--quiet", ARG_FLAG, &quiet}, {"--resume", ARG_STRING, &resume},
     };
-    int n_pos, help;
-    if (args_parse(argc, argv, specs, sizeof specs / sizeof specs[0], NULL, 0, &n_pos, &help))
-        return 2;
-    if (help) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
+    int n_pos, rc = args_parse_or_help(argc, argv, specs, sizeof specs / sizeof specs[0], NULL,
+                                       0, &n_pos, usage_text);
+    if (rc >= 0) return rc;
     if (!train_path || !valid_path || !out) {
-        fprintf(stderr, "rlm train: --train, --valid and -o are required\n%s", usage_text);
-        return 2;
+        return args_usage_error("train", usage_text, "%s", "--train, --valid and -o are required");
     }
     int c = rlm_cell_type_parse(cell);
     if (c < 0) {
@@ -161,7 +156,7 @@ int cmd_train(int argc, char **argv) {
     rlm_vocab *vocab = NULL;
     rlm_model *m = NULL;
     rlm_corpus train = {0}, valid = {0};
-    int rc = 1;
+    rc = 1;
     if (resume) {
         /* the checkpoint holds the vocabulary; read it to load the texts */
         rlm_model *probe;

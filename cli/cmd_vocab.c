@@ -1,10 +1,10 @@
 /* rlm vocab build|show: make a vocabulary file from a text, and look inside one. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "commands.h"
 #include "rlm_vocab.h"
 
@@ -19,20 +19,7 @@ static const char usage_text[] =
     "  show    print the level, size, classes and the N most frequent tokens (default 20)\n";
 
 static int usage_error(const char *fmt, const char *arg) {
-    fprintf(stderr, "rlm vocab: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage_text);
-    return 2;
-}
-
-/* A whole-argument non-negative integer, at most max. */
-static int parse_count(const char *s, int64_t max, int64_t *out) {
-    char *end;
-    errno = 0;
-    long long x = strtoll(s, &end, 10);
-    if (!*s || *end || errno || x < 0 || x > max) return -1;
-    *out = x;
-    return 0;
+    return args_usage_error("vocab", usage_text, fmt, arg);
 }
 
 static int vocab_build(int argc, char **argv) {
@@ -51,7 +38,7 @@ static int vocab_build(int argc, char **argv) {
                 out = val;
                 continue;
             }
-            if (parse_count(val, !strcmp(a, "--classes") ? INT32_MAX : INT64_MAX, &x))
+            if (args_parse_int64(val, 0, !strcmp(a, "--classes") ? INT32_MAX : INT64_MAX, &x))
                 return usage_error("expected a non-negative integer, got '%s'", val);
             if (!strcmp(a, "--min-count")) o.min_count = x;
             else if (!strcmp(a, "--max-size")) o.max_size = x;
@@ -88,7 +75,7 @@ static int vocab_show(int argc, char **argv) {
     int64_t top = 20;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--top")) {
-            if (i + 1 == argc || parse_count(argv[i + 1], INT32_MAX, &top))
+            if (i + 1 == argc || args_parse_int64(argv[i + 1], 0, INT32_MAX, &top))
                 return usage_error("%s needs a non-negative integer", "--top");
             i++;
         } else if (argv[i][0] == '-' && argv[i][1]) {
