@@ -24,6 +24,7 @@ FUZZ_SECONDS ?= 20
 LIB_SRC  := $(sort $(wildcard lm/*.c plugin/*.c decoder-glue/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_HDR := $(wildcard tests/*.h)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
@@ -67,11 +68,11 @@ $(B)/rlm.pc: Makefile
 	@printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: rlm\nDescription: recurrent-network language models for ASR and MT decoders\nVersion: %s\nLibs: -L$${libdir} -lrlm\nLibs.private: %s\nCflags: -I$${includedir}/rlm\n' \
 	  '$(PREFIX)' '$(VERSION)' '$(LIBS)' > $@
 
-$(B)/tests/%: tests/%.c tests/check.h $(B)/librlm.a
+$(B)/tests/%: tests/%.c $(TEST_HDR) $(B)/librlm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) -Itests -o $@ $< $(B)/librlm.a $(LIBS)
 
-$(B)/san/tests/%: tests/%.c tests/check.h $(SAN_LIB_OBJ)
+$(B)/san/tests/%: tests/%.c $(TEST_HDR) $(SAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 $(SAN) -Itests -o $@ $< $(SAN_LIB_OBJ) $(LIBS)
 

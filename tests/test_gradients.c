@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "files.h"
 #include "net.h"
 
 static const char *corpus_text =
@@ -16,10 +17,7 @@ static const char *corpus_text =
 
 static rlm_vocab *tiny_vocab(int classes) {
     char path[] = "/tmp/rlm_grad_XXXXXX";
-    int fd = mkstemp(path);
-    FILE *f = fdopen(fd, "w");
-    fputs(corpus_text, f);
-    fclose(f);
+    if (test_temp_file(path, corpus_text, strlen(corpus_text))) return NULL;
     rlm_vocab_options o = rlm_vocab_default_options();
     o.num_classes = classes;
     rlm_vocab *v = NULL;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
 #include "le_bytes.h"
 #include "model_file.h"
 #include "model_internal.h"
@@ -22,25 +23,6 @@ static void path_in_tmp(char *out, size_t cap, const char *name) {
     snprintf(out, cap, "%s/%s", tmp_dir, name);
 }
 
-static int write_bytes(const char *path, const void *data, size_t n) {
-    FILE *f = fopen(path, "wb");
-    if (!f) return -1;
-    size_t w = fwrite(data, 1, n, f);
-    return fclose(f) == 0 && w == n ? 0 : -1;
-}
-
-static uint8_t *read_bytes(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc(len > 0 ? (size_t)len : 1);
-    *n = buf ? fread(buf, 1, (size_t)len, f) : 0;
-    fclose(f);
-    return buf;
-}
-
 static const char corpus_text[] =
     "the cat sat on the mat\n"
     "the dog sat on the log\n"
@@ -50,7 +32,7 @@ static const char corpus_text[] =
 static rlm_vocab *small_vocab(int num_classes) {
     char path[128];
     path_in_tmp(path, sizeof path, "corpus.txt");
-    if (write_bytes(path, corpus_text, sizeof corpus_text - 1)) return NULL;
+    if (test_write_file(path, corpus_text, sizeof corpus_text - 1)) return NULL;
     rlm_vocab_options opt = rlm_vocab_default_options();
     opt.num_classes = num_classes;
     rlm_vocab *v = NULL;
@@ -106,7 +88,7 @@ static uint8_t *saved_bytes(const rlm_model *m, const void *state, size_t state_
         fprintf(stderr, "save: %s\n", err.message);
         return NULL;
     }
-    uint8_t *b = read_bytes(path, n);
+    uint8_t *b = test_read_file(path, n);
     unlink(path);
     return b;
 }
@@ -267,7 +249,7 @@ static void test_every_truncation_rejected(void) {
     if (b) {
         char path[128];
         path_in_tmp(path, sizeof path, "truncated.bin");
-        CHECK(write_bytes(path, b, n - 10) == 0);
+        CHECK(test_write_file(path, b, n - 10) == 0);
         rlm_model *back = NULL;
         rlm_error err = {0};
         CHECK_STATUS(rlm_model_load(path, &back, &err), RLM_E_FORMAT);
@@ -332,14 +314,14 @@ static void test_foreign_files_rejected(void) {
                                "-0.5\tthe\t-0.2\n\n\\end\\\n";
     char path[128];
     path_in_tmp(path, sizeof path, "lm.arpa");
-    CHECK(write_bytes(path, arpa, sizeof arpa - 1) == 0);
+    CHECK(test_write_file(path, arpa, sizeof arpa - 1) == 0);
     rlm_model *m = NULL;
     rlm_error err = {0};
     CHECK_STATUS(rlm_model_load(path, &m, &err), RLM_E_FORMAT);
     CHECK(m == NULL);
     CHECK_CONTAINS(err.message, "lm.arpa: header: not an rlm model file (bad magic)");
 
-    CHECK(write_bytes(path, "", 0) == 0);
+    CHECK(test_write_file(path, "", 0) == 0);
     CHECK_STATUS(rlm_model_load(path, &m, &err), RLM_E_FORMAT);
     CHECK_CONTAINS(err.message, "lm.arpa: header: the file is empty");
     unlink(path);
@@ -364,7 +346,7 @@ static void test_newer_version_unsupported(void) {
         fix_crc(b, n);
         char path[128];
         path_in_tmp(path, sizeof path, "v2.bin");
-        CHECK(write_bytes(path, b, n) == 0);
+        CHECK(test_write_file(path, b, n) == 0);
         rlm_error err = {0};
         CHECK_STATUS(rlm_model_load(path, &back, &err), RLM_E_UNSUPPORTED);
         CHECK_CONTAINS(err.message, "v2.bin: version: 2 is newer");

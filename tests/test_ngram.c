@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
 #include "ngram_internal.h"
 #include "rlm_ngram.h"
 
@@ -226,10 +227,7 @@ static void test_binary_roundtrip(void) {
     CHECK(m != NULL);
     if (!m) return;
     char path[] = "/tmp/rlm_test_ngram_XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    if (fd < 0) return;
-    close(fd);
+    CHECK(test_temp_file(path, NULL, 0) == 0);
     rlm_error err;
     CHECK_STATUS(rlm_ngram_write_binary(m, path, &err), RLM_OK);
     rlm_ngram *b = open_or_report(path);

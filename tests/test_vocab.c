@@ -6,18 +6,14 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
 #include "rlm_vocab.h"
 
-/* A temporary file with the given bytes; the caller unlinks it. */
+/* A temporary file with the given bytes (its name in a static buffer); the caller unlinks it. */
 static char *temp_file(const char *bytes, size_t len) {
     static char path[64];
     snprintf(path, sizeof path, "/tmp/test_vocab.XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0) return NULL;
-    FILE *f = fdopen(fd, "wb");
-    fwrite(bytes, 1, len, f);
-    fclose(f);
-    return path;
+    return test_temp_file(path, bytes, len) ? NULL : path;
 }
 
 /* Word corpus: 4 sentences (a whitespace-only and an empty line are no sentences), a CRLF line,
@@ -228,8 +224,7 @@ static void test_file_round_trip(void) {
         CHECK(v != NULL);
         if (!v) return;
         char path[] = "/tmp/test_vocab_rt.XXXXXX";
-        int fd = mkstemp(path);
-        close(fd);
+        CHECK(test_temp_file(path, NULL, 0) == 0);
         rlm_error err;
         CHECK_STATUS(rlm_vocab_write(v, path, &err), RLM_OK);
         CHECK_STATUS(rlm_vocab_read(path, &w, &err), RLM_OK);
