@@ -1,7 +1,6 @@
 /* rlm vocab build|show: make a vocabulary file from a text, and look inside one. */
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"

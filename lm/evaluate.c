@@ -2,7 +2,6 @@
  * evaluation runs the same code as training and is fast: the input products of a chunk are one
  * sgemm. */
 #include <math.h>
-#include <stdlib.h>
 
 #include "net.h"
 #include "rlm_eval.h"

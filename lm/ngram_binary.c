@@ -5,7 +5,6 @@
  * because they hold only keys and weights and every probe loop is bounded by the capacity. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
