@@ -1,4 +1,5 @@
-# Sourced by the RNN command-line tests (tests/cli/test_train_eval.sh and friends); not a test.
+# Sourced by the command-line tests (tests/cli/test_train_eval.sh, test_ngram.sh and friends); not
+# a test.
 # Sets RLM, ROOT, tmp (removed on exit) and fail, and defines the helpers they share.
 RLM=${RLM:-build/rlm}
 ROOT=${RLM_ROOT:-.}

@@ -3,12 +3,7 @@
 # tests/test_ngram.c), binary round trip, usage and error exits, and KenLM's own query output on
 # PTB (../shared/data/golden) reproduced byte for byte. Exit 0 pass, 77 skip, else fail.
 set -u
-RLM=${RLM:-build/rlm}
-ROOT=${RLM_ROOT:-.}
-[ -x "$RLM" ] || { echo "no $RLM (run make)"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. "$(dirname "$0")/rnn_common.bash"
 expect() { # NAME EXPECTED-FILE ACTUAL-FILE
     if cmp -s "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; diff "$2" "$3" | head; fail=1; fi
 }

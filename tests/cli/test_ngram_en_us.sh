@@ -4,14 +4,10 @@
 # of 40 PTB sentences (plus one with an unknown word) against an independent back-off scorer
 # written in awk below, which reads the ARPA text itself. Exit 0 pass, 77 skip, else fail.
 set -u
-RLM=${RLM:-build/rlm}
-[ -x "$RLM" ] || { echo "no $RLM (run make)"; exit 77; }
+. "$(dirname "$0")/rnn_common.bash"
 shared=${RLM_SHARED:-}
 lm=$shared/data/lm/en-us.arpa.gz
 if [ -z "$shared" ] || [ ! -r "$lm" ]; then echo "skipped: RLM_SHARED/data/lm/en-us.arpa.gz is absent"; exit 77; fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
 
 "$RLM" ngram build-binary "$lm" "$tmp/en-us.bin" 2>"$tmp/build.err" || { cat "$tmp/build.err"; exit 1; }
 cat "$tmp/build.err"

@@ -2,11 +2,7 @@
 # rlm tokenize and rlm vocab on hand-written lines, against expected output written out here.
 # Exit 0 pass, 77 skip, anything else fail.
 set -u
-RLM=${RLM:-build/rlm}
-[ -x "$RLM" ] || { echo "no $RLM (run make)"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. "$(dirname "$0")/rnn_common.bash"
 
 expect() { # NAME EXPECTED-FILE ACTUAL-FILE
     if cmp -s "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; diff "$2" "$3"; fail=1; fi
