@@ -21,6 +21,8 @@ static const struct command commands[] = {
     {"generate", cmd_generate, "sample sentences from a model"},
     {"complete", cmd_complete, "the most probable next tokens after a prefix"},
     {"mix-weights", cmd_mix_weights, "mixture weights for RNN + n-grams by EM on a dev text"},
+    {"wer", cmd_wer, "word/character error rate against references, counted as NIST sclite does"},
+    {"bleu", cmd_bleu, "corpus BLEU-4 (sacreBLEU's) and smoothed sentence BLEU"},
 };
 
 static void usage(FILE *out) {
