@@ -1,0 +1,157 @@
+/* YAML recipes: one file that describes a whole job (data, vocabulary, model, training, n-gram
+ * models, interpolation, n-best rescoring, tuning, report), read with libyaml into typed structs.
+ *
+ * The sections reuse the library's option structs and the names of `rlm train`'s options, so a
+ * recipe and the command line mean the same thing:
+ *
+ *   workdir: out                    # where `rlm run` writes files the recipe does not name
+ *   data:    {train: a.txt, valid: b.txt, test: c.txt, tokenize: false}
+ *            or {kjv: {dir: ../data/kjv}}   (scripts/prepare_kjv.sh output: kjv.{train,...}.txt)
+ *   vocab:   {char: false, min_count: 1, max_size: 0, classes: 0, path: vocab.txt}
+ *   model:   {cell: lstm, layers: 1, embed: 200, hidden: 200, output: class, tied: false,
+ *             dropout: 0, independent_sentences: false, path: model.bin}
+ *   train:   {optimizer: sgd, lr: 20, batch: 32, bptt: 20, epochs: 20, max_minutes: 0,
+ *             threads: 0, seed: 1, resume: true}
+ *   ngram:   [{path: lm.arpa.gz, name: kn5}]
+ *   mix:     {kind: linear, weights: [0.5, 0.5]}     (no weights: EM on data.valid)
+ *   nbest:   {format: kaldi, inputs: [...], references: ref.txt, lm_weight: 1, wip: 0,
+ *             output: out.txt}
+ *   tune:    {metric: wer, lm_weight: [lo, hi, step], wip: [...], mix_weight: [...]}
+ *   report:  {path: report.md}
+ *
+ * Every section is optional; cross-section rules (a train section needs train and valid texts,
+ * mix weights one per component, ...) are checked by the parser. Relative paths are resolved
+ * against the recipe's directory. Unknown keys, duplicate keys, wrong types, out-of-range values,
+ * YAML syntax errors, anchors/aliases and tags are errors whose message reads
+ * "FILE:LINE:COLUMN: key.path: what", e.g.
+ *   recipes/kjv.yaml:12:5: model.hidden: expected an integer in 1..65536, got "big"
+ * Log base: mix and tune weights are plain numbers; lm_weight and wip scale log10 scores. */
+#ifndef RLM_RECIPE_H
+#define RLM_RECIPE_H
+
+#include <stddef.h>
+
+#include "rlm_mix.h"
+#include "rlm_model.h"
+#include "rlm_status.h"
+#include "rlm_train.h"
+#include "rlm_vocab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A file the recipe names: path resolved against the recipe's directory (NULL when the recipe
+ * does not name it), and where the recipe names it (1-based), for messages. */
+typedef struct rlm_recipe_file {
+    char *path;
+    int line, column;
+} rlm_recipe_file;
+
+typedef struct rlm_recipe_data {
+    int present;
+    rlm_recipe_file train, valid, test; /* with kjv: DIR/kjv.{train,valid,test}.txt */
+    rlm_recipe_file kjv_dir;            /* scripts/prepare_kjv.sh writes the texts here */
+    int tokenize;                       /* the texts are raw: `rlm tokenize` them first */
+} rlm_recipe_data;
+
+typedef struct rlm_recipe_vocab {
+    int present;
+    rlm_vocab_options opt;
+    rlm_recipe_file path; /* build the vocabulary into this file (rlm vocab build) */
+} rlm_recipe_vocab;
+
+typedef struct rlm_recipe_model {
+    int present;
+    rlm_model_config cfg;
+    rlm_recipe_file path; /* the model file (trained into, or read); default WORKDIR/model.bin */
+} rlm_recipe_model;
+
+typedef struct rlm_recipe_train {
+    int present;
+    rlm_train_options opt; /* learning_rate is NaN when not given: rlm train's default for the
+                              cell and optimizer; max_seconds = max_minutes * 60 */
+    int resume;            /* continue MODEL.ckpt of an interrupted run (default 1) */
+} rlm_recipe_train;
+
+typedef struct rlm_recipe_ngram {
+    rlm_recipe_file path;
+    char *name; /* for tables; default: the file name */
+} rlm_recipe_ngram;
+
+typedef struct rlm_recipe_mix {
+    int present;
+    rlm_mix_spec spec;  /* n_weights 0: linear weights by EM on data.valid */
+} rlm_recipe_mix;
+
+typedef enum rlm_recipe_nbest_format {
+    RLM_NBEST_KALDI = 0,
+    RLM_NBEST_SRILM,
+    RLM_NBEST_MOSES,
+    RLM_NBEST_POCKETSPHINX,
+    RLM_NBEST_TSV
+} rlm_recipe_nbest_format;
+
+typedef struct rlm_recipe_nbest {
+    int present;
+    rlm_recipe_nbest_format format;
+    const char *format_name;
+    int n_inputs;
+    rlm_recipe_file *inputs;
+    rlm_recipe_file references, output;
+    double lm_weight; /* default 1 */
+    double wip;       /* word insertion penalty, default 0 */
+} rlm_recipe_nbest;
+
+/* A grid [lo, hi, step]; present 0 when not given. */
+typedef struct rlm_recipe_range {
+    int present;
+    double lo, hi, step;
+} rlm_recipe_range;
+
+typedef struct rlm_recipe_tune {
+    int present;
+    int bleu; /* metric: 0 wer, 1 bleu */
+    rlm_recipe_range lm_weight, wip, mix_weight;
+} rlm_recipe_tune;
+
+typedef struct rlm_recipe {
+    char *source;          /* the recipe's name as given (for messages) */
+    char *dir;             /* its directory */
+    rlm_recipe_file workdir; /* default: the recipe's directory */
+    rlm_recipe_data data;
+    rlm_recipe_vocab vocab;
+    rlm_recipe_model model;
+    rlm_recipe_train train;
+    int n_ngrams;
+    rlm_recipe_ngram ngram[RLM_MIX_MAX_MODELS - 1];
+    rlm_recipe_mix mix;
+    rlm_recipe_nbest nbest;
+    rlm_recipe_tune tune;
+    struct {
+        int present;
+        rlm_recipe_file path;
+    } report;
+} rlm_recipe;
+
+/* Recipes larger than this are refused (a recipe is a page of text). */
+#define RLM_RECIPE_MAX_BYTES (1 << 20)
+
+/* Parse a recipe file. Errors: RLM_E_IO (cannot read), RLM_E_FORMAT (everything else, with
+ * "FILE:LINE:COLUMN: key.path: what"). Does not look at the files the recipe names. */
+RLM_API rlm_status rlm_recipe_load(const char *path, rlm_recipe **out, rlm_error *err);
+/* The same on text in memory; `name` stands for the file name in messages and its directory
+ * resolves relative paths. */
+RLM_API rlm_status rlm_recipe_parse(const char *text, size_t size, const char *name,
+                                    rlm_recipe **out, rlm_error *err);
+/* Checks that every input file the recipe names exists and is readable (texts the recipe's own
+ * steps make, such as the KJV texts, are not inputs): RLM_E_IO with
+ * "FILE:LINE:COLUMN: key.path: PATH: No such file or directory". */
+RLM_API rlm_status rlm_recipe_check_files(const rlm_recipe *r, rlm_error *err);
+RLM_API void rlm_recipe_free(rlm_recipe *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
