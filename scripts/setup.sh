@@ -2,7 +2,8 @@
 # Installs, with apt-get, the Debian packages a step needs, when they are missing. Idempotent and
 # quiet when everything is there.   usage: scripts/setup.sh build|demo|bench
 set -eu
-build_pkgs="gcc make libopenblas-dev libyaml-dev zlib1g-dev liblzma-dev"
+build_pkgs="gcc make libopenblas-dev libyaml-dev zlib1g-dev liblzma-dev sctk"
+# sctk: NIST sclite, which tests/cli/test_wer_sclite.sh checks rlm wer against.
 # The sanitizer and fuzzing runtimes come with clang; `make test` uses gcc's, `make fuzz` clang's.
 demo_pkgs="bible-kjv bible-kjv-text"
 bench_pkgs="bible-kjv bible-kjv-text"
