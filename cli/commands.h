@@ -13,6 +13,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
 int cmd_mix_weights(int argc, char **argv);
+int cmd_nbest(int argc, char **argv);
 int cmd_wer(int argc, char **argv);
 int cmd_bleu(int argc, char **argv);
 

@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"generate", cmd_generate, "sample sentences from a model"},
     {"complete", cmd_complete, "the most probable next tokens after a prefix"},
     {"mix-weights", cmd_mix_weights, "mixture weights for RNN + n-grams by EM on a dev text"},
+    {"nbest", cmd_nbest, "rescore and rerank n-best lists (Kaldi, SRILM, Moses, pocketsphinx, TSV)"},
     {"wer", cmd_wer, "word/character error rate against references, counted as NIST sclite does"},
     {"bleu", cmd_bleu, "corpus BLEU-4 (sacreBLEU's) and smoothed sentence BLEU"},
 };
