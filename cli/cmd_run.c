@@ -233,6 +233,19 @@ static void plan_train(plan *p, const rlm_recipe *r) {
     add(s, "-o"), add(s, "%s", model);
 }
 
+/* mkdir -p: the workdir and its missing parents. */
+static int mkdir_p(const char *path) {
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0777) && errno != EEXIST) return -1;
+            *p = '/';
+        }
+    return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
+}
+
 /* An rlm subcommand this binary has: `rlm CMD --help` exits 0. */
 static int have_command(const char *self, const char *cmd) {
     fflush(stdout);
@@ -299,7 +312,7 @@ int cmd_run(int argc, char **argv) {
         fprintf(stderr, "rlm run: %s asks for steps this build cannot run (see the plan)\n",
                 r->source);
     } else if (!dry_run) {
-        if (mkdir(r->workdir.path, 0777) && errno != EEXIST) {
+        if (mkdir_p(r->workdir.path)) {
             fprintf(stderr, "rlm run: workdir %s: %s\n", r->workdir.path, strerror(errno));
             rc = 1;
         }
