@@ -11,7 +11,7 @@
 #define NBEST_FMT "%.15g"
 #define NBEST_LN10 2.302585092994045684
 /* log10(1.0001): pocketsphinx's log base; SRILM's bytelog scale 1024 / (10000.5 ln 10) */
-#define NBEST_PS_LOG10 4.342727686266964e-05
+#define NBEST_PS_LOG10 4.342727686266485e-05
 #define NBEST_BYTELOG_LOG10 (1024.0 / 10000.5 / NBEST_LN10)
 
 typedef struct nbest_file {

@@ -44,10 +44,10 @@ static rlm_status read_features(rlm_nbest *nb, nbest_file *f, const char *s, siz
                             "'name='", f->name, f->line, (int)(tl > 40 ? 40 : tl), tok);
         char field[80];
         snprintf(field, sizeof field, "features: %.*s", (int)(name_len > 60 ? 60 : name_len), name);
-        if (n == 256)
+        if (n == 255)
             return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: features: more than 256 values", f->name,
                             f->line);
-        if ((st = nbest_number(f, field, tok, tl, &v[n], err))) return st;
+        if ((st = nbest_number(f, field, tok, tl, &v[n + 1], err))) return st;
         if (first) {
             char nm[128];
             if (name_len >= sizeof nm || (name_len == 5 && !memcmp(name, "total", 5)))
@@ -56,16 +56,16 @@ static rlm_status read_features(rlm_nbest *nb, nbest_file *f, const char *s, siz
             memcpy(nm, name, name_len), nm[name_len] = 0;
             if (rlm_nbest_add_column(nb, nm) < 0)
                 return rlm_fail(err, RLM_E_NOMEM, "n-best: out of memory");
-        } else if (n >= nb->n_columns - 1 || strlen(nb->column[n]) != name_len ||
-                   memcmp(nb->column[n], name, name_len)) {
+        } else if (n + 1 >= nb->n_columns || strlen(nb->column[n + 1]) != name_len ||
+                   memcmp(nb->column[n + 1], name, name_len)) {
             return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: features: value %d is '%.*s', but the "
                             "first line has '%s' there", f->name, f->line, n + 1,
                             (int)(name_len > 60 ? 60 : name_len), name,
-                            n < nb->n_columns - 1 ? nb->column[n] : "nothing");
+                            n + 1 < nb->n_columns ? nb->column[n + 1] : "nothing");
         }
         n++;
     }
-    if (!first && n != nb->n_columns - 1)
+    if (!first && n + 1 != nb->n_columns)
         return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: features: %d values, the first line has %d",
                         f->name, f->line, n, nb->n_columns - 1);
     *n_v = n;
@@ -87,21 +87,21 @@ static rlm_status read_line(rlm_nbest *nb, nbest_file *f, const char *s, size_t 
     if (!nbest_field(fl[0], ll[0], &pos, &id, &idl) || nbest_field(fl[0], ll[0], &pos, &tok, &tl))
         return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: id: expected one sentence id", f->name,
                         f->line);
+    if (first && rlm_nbest_add_column(nb, "total") < 0)
+        return rlm_fail(err, RLM_E_NOMEM, "n-best: out of memory");
     if ((st = read_features(nb, f, fl[2], ll[2], v, &n_v, first, err))) return st;
     pos = 0;
     if (!nbest_field(fl[3], ll[3], &pos, &tok, &tl))
         return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: score: missing", f->name, f->line);
-    if ((st = nbest_number(f, "score", tok, tl, &v[n_v], err))) return st;
+    if ((st = nbest_number(f, "score", tok, tl, &v[0], err))) return st;
     if (nbest_field(fl[3], ll[3], &pos, &tok, &tl))
         return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: score: more than one value", f->name, f->line);
-    if (first && rlm_nbest_add_column(nb, "total") < 0)
-        return rlm_fail(err, RLM_E_NOMEM, "n-best: out of memory");
     rlm_nbest_utt *u = nb->n_utts ? &nb->utts[nb->n_utts - 1] : NULL;
     if (!u || strlen(u->id) != idl || memcmp(u->id, id, idl)) u = rlm_nbest_add_utt(nb, id, idl);
     rlm_nbest_hyp *h = u ? rlm_nbest_add_hyp_text(nb, u, fl[1], ll[1]) : NULL;
     if (!h) return rlm_fail(err, RLM_E_NOMEM, "n-best: out of memory");
     memcpy(h->score, v, (size_t)(n_v + 1) * sizeof *v);
-    h->total = v[n_v];
+    h->total = v[0];
     return RLM_OK;
 }
 
@@ -133,7 +133,7 @@ rlm_status nbest_write_moses(const rlm_nbest *nb, const char *out, rlm_error *er
             fputs(" |||", af.f);
             for (int c = 0; c < nb->n_columns; c++) {
                 if (!strcmp(nb->column[c], "total")) continue;
-                if (c == 0 || strcmp(nb->column[c], nb->column[c - 1]))
+                if (c < 2 || strcmp(nb->column[c], nb->column[c - 1]))
                     fprintf(af.f, " %s=", nb->column[c]);
                 fprintf(af.f, " " NBEST_FMT, hyp->score[c]);
             }
