@@ -312,11 +312,6 @@ static void test_hash_equal(void) {
 
 /* ---- threads ---- */
 
-/* lm/scratch.c keeps one _Thread_local buffer per thread and nothing frees it when a thread ends
- * (reported; a pthread_key destructor would), so LeakSanitizer would flag every worker thread of
- * this test. Suppress exactly that allocation site. */
-const char *__lsan_default_suppressions(void);
-__attribute__((visibility("default"))) const char *__lsan_default_suppressions(void) { return "leak:rlm_scratch_floats\n"; }
 enum { T_SENT = 40, T_LEN = 6, T_THREADS = 4 };
 typedef struct job {
     rlm_scorer *sc;
