@@ -130,7 +130,10 @@ int cmd_nbest(int argc, char **argv) {
     if (!first) goto done;
     for (size_t u = 0; u < nb->n_utts; u++) first[u] = nb->utts[u].n_hyps ? nb->utts[u].hyps[0].words : NULL;
     int base = rlm_nbest_column(nb, fmt == RLM_NBEST_MOSES ? "total" : "ac");
-    rlm_nbest_rerank(nb, base, col, lm_weight, wip);
+    if (rlm_nbest_rerank(nb, base, col, lm_weight, wip, &err)) {
+        free(first);
+        goto done;
+    }
     for (size_t u = 0; u < nb->n_utts; u++) changed += nb->utts[u].n_hyps && nb->utts[u].hyps[0].words != first[u];
     free(first);
     if (rlm_nbest_write(nb, out, &err)) goto done;

@@ -156,7 +156,8 @@ static int by_total(const void *a, const void *b) {
     return (x->i > y->i) - (x->i < y->i);
 }
 
-void rlm_nbest_rerank(rlm_nbest *nb, int base_col, int lm_col, double lm_weight, double wip) {
+rlm_status rlm_nbest_rerank(rlm_nbest *nb, int base_col, int lm_col, double lm_weight,
+                            double wip, rlm_error *err) {
     for (size_t u = 0; u < nb->n_utts; u++) {
         rlm_nbest_utt *ut = &nb->utts[u];
         for (size_t i = 0; i < ut->n_hyps; i++) {
@@ -167,13 +168,17 @@ void rlm_nbest_rerank(rlm_nbest *nb, int base_col, int lm_col, double lm_weight,
         if (ut->n_hyps < 2) continue;
         rank_key *key = malloc(ut->n_hyps * sizeof *key);
         rlm_nbest_hyp *copy = malloc(ut->n_hyps * sizeof *copy);
-        if (key && copy) {
-            memcpy(copy, ut->hyps, ut->n_hyps * sizeof *copy);
-            for (size_t i = 0; i < ut->n_hyps; i++) key[i].total = copy[i].total, key[i].i = i;
-            qsort(key, ut->n_hyps, sizeof *key, by_total);
-            for (size_t i = 0; i < ut->n_hyps; i++) ut->hyps[i] = copy[key[i].i];
+        if (!key || !copy) {
+            free(key);
+            free(copy);
+            return rlm_fail(err, RLM_E_NOMEM, "n-best: out of memory");
         }
+        memcpy(copy, ut->hyps, ut->n_hyps * sizeof *copy);
+        for (size_t i = 0; i < ut->n_hyps; i++) key[i].total = copy[i].total, key[i].i = i;
+        qsort(key, ut->n_hyps, sizeof *key, by_total);
+        for (size_t i = 0; i < ut->n_hyps; i++) ut->hyps[i] = copy[key[i].i];
         free(key);
         free(copy);
     }
+    return RLM_OK;
 }

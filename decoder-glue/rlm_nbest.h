@@ -90,9 +90,10 @@ RLM_API rlm_nbest_hyp *rlm_nbest_add_hyp_text(rlm_nbest *nb, rlm_nbest_utt *u, c
 
 /* total = base + lm_weight * score[lm_col] + wip * n_words for every hypothesis, where base is
  * column base_col (the acoustic score; Moses: its total), then sorts each utterance's hypotheses
- * by total, best first (stable: ties keep their order). All log10 for the ASR formats. */
-RLM_API void rlm_nbest_rerank(rlm_nbest *nb, int base_col, int lm_col, double lm_weight,
-                              double wip);
+ * by total, best first (stable: ties keep their order). All log10 for the ASR formats. A column
+ * of -1 counts as 0. RLM_E_NOMEM leaves the order as it was. */
+RLM_API rlm_status rlm_nbest_rerank(rlm_nbest *nb, int base_col, int lm_col, double lm_weight,
+                                    double wip, rlm_error *err);
 
 /* ---- Readers: `paths` as the format takes them; every error names file:line: field ----
  *   kaldi:        TEXT [AC_COSTS [LM_COSTS]]; with a symbol table (words.txt), TEXT holds

@@ -194,12 +194,12 @@ static void test_rerank_and_best(void) {
     rlm_nbest *nb = parse1(RLM_NBEST_TSV, "a\t1\t-10\t-5\tx y z\na\t2\t-10.5\t-3\tx y\n", "r.tsv");
     if (!nb) return;
     /* totals: -10 + 0.5 * -5 - 1 * 3 = -15.5 and -10.5 + 0.5 * -3 - 1 * 2 = -14 */
-    rlm_nbest_rerank(nb, 0, 1, 0.5, -1);
+    rlm_error err;
+    CHECK_STATUS(rlm_nbest_rerank(nb, 0, 1, 0.5, -1, &err), RLM_OK);
     CHECK_NEAR(nb->utts[0].hyps[0].total, -14, 1e-12);
     CHECK(nb->utts[0].hyps[0].n_words == 2);
     char best[256];
     snprintf(best, sizeof best, "%s/best.txt", dir);
-    rlm_error err;
     CHECK_STATUS(rlm_nbest_write_best(nb, best, &err), RLM_OK);
     FILE *f = fopen(best, "r");
     char line[64] = "";

@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         check(nb);
         if (rlm_nbest_add_column(nb, "rlm") < 0) abort();
-        rlm_nbest_rerank(nb, 0, nb->n_columns - 1, 0.5, -1);
+        if (rlm_nbest_rerank(nb, 0, nb->n_columns - 1, 0.5, -1, &err)) abort();
         check(nb);
         rlm_nbest_free(nb);
     }
