@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"nbest", cmd_nbest, "rescore and rerank n-best lists (Kaldi, SRILM, Moses, pocketsphinx, TSV)"},
     {"wer", cmd_wer, "word/character error rate against references, counted as NIST sclite does"},
     {"bleu", cmd_bleu, "corpus BLEU-4 (sacreBLEU's) and smoothed sentence BLEU"},
+    {"tune", cmd_tune, "choose LM weight, insertion penalty and interpolation on dev n-best lists (WER or BLEU)"},
     {"run", cmd_run, "run the whole job a YAML recipe describes (rlm run RECIPE.yaml [--dry-run])"},
 };
 
