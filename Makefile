@@ -90,6 +90,7 @@ test: setup all $(TESTS) $(SAN_TESTS) $(FUZZ_REPLAY)
 
 demo: setup all
 	@scripts/setup.sh demo
+	@$(MAKE) --no-print-directory $(B)/ps_nbest
 	@scripts/demo.sh
 
 bench: setup all $(B)/bench/sgemm_gflops
@@ -114,6 +115,16 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ps_nbest decodes WAV files with pocketsphinx into n-best lists for the ASR demo
+# (scripts/asr_decode.sh). A tool, not part of librlm: decoder-glue/tools/ is outside LIB_SRC's
+# wildcard, and only the demo and its test build it (they need libpocketsphinx-dev). The
+# pocketsphinx headers are included as system headers so their own warnings stay out of ours.
+PS_TOOL_SRC := $(sort $(wildcard decoder-glue/tools/*.c))
+$(B)/ps_nbest: $(PS_TOOL_SRC) $(wildcard decoder-glue/tools/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(patsubst -I%,-isystem %,$(shell pkg-config --cflags pocketsphinx sphinxbase)) \
+	  -o $@ $(PS_TOOL_SRC) $(shell pkg-config --libs pocketsphinx sphinxbase)
 
 $(B)/bench/sgemm_gflops: bench/sgemm_gflops.c
 	@mkdir -p $(dir $@)

@@ -1,0 +1,61 @@
+/* N-best hypotheses from a pocketsphinx word lattice by our own A* search, with acoustic and
+ * LM scores per hypothesis in pocketsphinx's log base 1.0001. Part of the ps_nbest demo tool,
+ * not of librlm.
+ *
+ * Why not pocketsphinx's ps_nbest(): in 0.8 (5prealpha) its A* search scores filler words (<sil>,
+ * [NOISE]) with the n-gram LM as if they were words, which gives every path through a filler
+ * node a huge LM penalty. Festival's speech has pauses, so the decoder's own best path often
+ * goes through <sil>, and ps_nbest's 100 hypotheses then miss it (12 of 20 test utterances in
+ * our first run), and its ps_nbest_seg() reports zero scores besides.
+ * This search walks the same lattice as pocketsphinx's bestpath search does (ps_lattice_bestpath):
+ * a filler node adds its acoustic score and leaves the LM context as it was; the links
+ * pocketsphinx adds to bypass fillers carry the filler's score plus its insertion penalty (log
+ * silprob or fillprob; bestpath charges no penalty on the way through the filler node itself,
+ * and neither do we, so that our scores are pocketsphinx's). Words are scored as bestpath does:
+ *     total = ascore + bestpathlw * lscore + (bestpathlw / lw) * (nwords + 1) * log(wip)
+ * ascore: sum of the acoustic scores of the path's links (ps_latlink_prob), each the score of
+ *         its source node's word (fillers included); the final </s> node's own score is the
+ *         same for every path and not included;
+ * lscore: log P(w1 .. wn </s> | <s>) with the decoder's n-gram model, exact trigrams (the
+ *         en-us model's order), unweighted.
+ * Trigram context follows the path itself (bestpath keeps only each link's best predecessor, an
+ * approximation), so a path can score slightly better here than in bestpath.
+ * The A* heuristic is the best bigram-scored completion from each node (as pocketsphinx's). */
+#ifndef RLM_TOOLS_LATTICE_NBEST_H
+#define RLM_TOOLS_LATTICE_NBEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pocketsphinx.h>
+#include <ps_lattice.h>
+
+typedef struct lat_nbest_config {
+    int n;              /* distinct word strings wanted */
+    double lm_weight;   /* bestpathlw */
+    double word_bonus;  /* (bestpathlw / lw) * log(wip), per word and for </s> */
+    long max_pops;      /* give up after this many A* expansions (a lattice can be huge) */
+    long max_paths;     /* and when this many partial paths exist */
+    const char *const *fillers; /* words that are not words: <sil>, [NOISE], ... */
+    int n_fillers;
+} lat_nbest_config;
+
+typedef struct lat_hyp {
+    char *text; /* words separated by single spaces; free() it */
+    int nwords;
+    int64_t ascore, lscore;
+    double total;
+} lat_hyp;
+
+typedef struct lat_nbest_stats {
+    long pops, paths;
+    int nodes, links, stopped_early;
+} lat_nbest_stats;
+
+/* Fills out[0 .. returned-1] with distinct hypotheses, best total first; returns their number,
+ * or -1 with a message (malformed lattice, out of memory). lm is the decoder's model
+ * (ps_get_lm), whose word ids match the dictionary's words. */
+int lat_nbest(ps_lattice_t *dag, ngram_model_t *lm, const lat_nbest_config *cfg, lat_hyp *out,
+              lat_nbest_stats *stats, char *msg, size_t msg_size);
+
+#endif
