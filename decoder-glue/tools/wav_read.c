@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Larger files are surely not one utterance; refusing them keeps a wrong path from eating memory. */
 #define WAV_MAX_BYTES (512L * 1024 * 1024)
@@ -32,11 +33,16 @@ static int slurp(const char *path, unsigned char **buf, size_t *len, char *msg, 
 {
     FILE *f = fopen(path, "rb");
     if (!f) return fail(msg, msg_size, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return fail(msg, msg_size, "%s: not a regular file", path);
+    }
     long size = -1;
     if (fseek(f, 0, SEEK_END) == 0) size = ftell(f);
     if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
         fclose(f);
-        return fail(msg, msg_size, "%s: cannot determine the size (not a regular file?)", path);
+        return fail(msg, msg_size, "%s: cannot determine the size", path);
     }
     if (size > WAV_MAX_BYTES) {
         fclose(f);
