@@ -17,6 +17,7 @@ int cmd_nbest(int argc, char **argv);
 int cmd_wer(int argc, char **argv);
 int cmd_bleu(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
+int cmd_spell(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
 
