@@ -50,34 +50,77 @@ void rlm_model_step_batch(const rlm_model *m, const rlm_state *const *in, const 
     }
 }
 
+/* The in-class part of the class softmax, for rows already holding log P(class | h) in lp: rows
+ * are grouped by the class of their word, and each class is one sgemm over its rows (a beam's
+ * words share classes: frequent words sit in small classes, and every row of a class needs the
+ * same slice of Wout). */
+static void add_in_class(const rlm_model *m, const float *Ht, const int32_t *words, int n,
+                         float *lp, float *gathered, float *wl, int32_t *order, int32_t *start) {
+    const rlm_vocab *v = m->vocab;
+    const int H = m->cfg.hidden_size, C = m->C;
+    memset(start, 0, (size_t)(C + 1) * sizeof(int32_t));
+    for (int i = 0; i < n; i++) start[rlm_vocab_class_of(v, words[i]) + 1]++;
+    for (int k = 0; k < C; k++) start[k + 1] += start[k];
+    for (int k = C; k > 0; k--) start[k] = start[k - 1]; /* start[k+1]: cursor of class k */
+    start[0] = 0;
+    for (int i = 0; i < n; i++) order[start[rlm_vocab_class_of(v, words[i]) + 1]++] = i;
+    for (int k = 0; k < C; k++) {
+        const int s = start[k], nk = start[k + 1] - s;
+        if (!nk) continue;
+        const int a = rlm_vocab_class_begin(v, k), cw = rlm_vocab_class_end(v, k) - a;
+        for (int j = 0; j < nk; j++) {
+            memcpy(gathered + (size_t)j * H, Ht + (size_t)order[s + j] * H, H * sizeof(float));
+            memcpy(wl + (size_t)j * cw, m->p.bout + a, cw * sizeof(float));
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nk, cw, H, 1.0f, gathered, H,
+                    m->p.Wout + (size_t)a * H, H, 1.0f, wl, cw);
+        for (int j = 0; j < nk; j++) {
+            const int i = order[s + j];
+            const float *row = wl + (size_t)j * cw;
+            lp[i] += row[words[i] - a] - rlm_logsumexp(row, cw);
+        }
+    }
+}
+
+static int32_t widest_class(const rlm_vocab *v) {
+    int32_t mx = 0;
+    for (int32_t k = 0; k < rlm_vocab_num_classes(v); k++) {
+        const int32_t w = rlm_vocab_class_end(v, k) - rlm_vocab_class_begin(v, k);
+        mx = w > mx ? w : mx;
+    }
+    return mx;
+}
+
 void rlm_model_log10prob_batch(const rlm_model *m, const rlm_state *const *states,
-                               const int32_t *words, int n, float *out) {
+                               const int32_t *words_in, int n, float *out) {
     if (n <= 0) return;
     const int H = m->cfg.hidden_size, L = m->cfg.layers;
     const size_t N = (size_t)n;
-    const int width = m->C ? m->C : m->V;
-    float *Ht = rlm_scratch_floats(N * H + N * width + (m->C ? (size_t)m->V : 0));
-    if (!Ht) return;
-    float *logits = Ht + N * H, *slice = logits + N * width;
-    for (int i = 0; i < n; i++) memcpy(Ht + (size_t)i * H, states[i]->h[L - 1], H * sizeof(float));
+    const int width = m->C ? m->C : m->V, maxw = m->C ? widest_class(m->vocab) : 0;
+    /* layout: Ht [n x H] | logits [n x width] | gathered [n x H] | wl [n x maxw] */
+    float *Ht = rlm_scratch_floats(N * (2 * (size_t)H + width + maxw));
+    int32_t *ints = malloc((N + (size_t)m->C + 1 + N) * sizeof(int32_t));
+    if (!Ht || !ints) {
+        free(ints);
+        for (int i = 0; i < n; i++) out[i] = -INFINITY;
+        return;
+    }
+    float *logits = Ht + N * H, *gathered = logits + N * width, *wl = gathered + N * H;
+    int32_t *words = ints, *order = words + N, *start = order + N;
+    for (int i = 0; i < n; i++) {
+        words[i] = words_in[i] >= 0 && words_in[i] < m->V ? words_in[i] : RLM_UNK_ID;
+        memcpy(Ht + (size_t)i * H, states[i]->h[L - 1], H * sizeof(float));
+    }
     const float *Wrows = m->C ? m->p.Wcls : m->p.Wout, *bias = m->C ? m->p.bcls : m->p.bout;
     for (int i = 0; i < n; i++) memcpy(logits + (size_t)i * width, bias, width * sizeof(float));
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, width, H, 1.0f, Ht, H, Wrows, H, 1.0f,
                 logits, width);
     for (int i = 0; i < n; i++) {
-        int32_t w = words[i] >= 0 && words[i] < m->V ? words[i] : RLM_UNK_ID;
         const float *row = logits + (size_t)i * width;
-        if (!m->C) {
-            out[i] = (row[w] - rlm_logsumexp(row, width)) * (float)RLM_LN_TO_LOG10;
-            continue;
-        }
-        /* the in-class part differs per row (each word has its own class slice): one sgemv */
-        const int k = rlm_vocab_class_of(m->vocab, w);
-        const int a = rlm_vocab_class_begin(m->vocab, k), cw = rlm_vocab_class_end(m->vocab, k) - a;
-        memcpy(slice, m->p.bout + a, cw * sizeof(float));
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, cw, H, 1.0f, m->p.Wout + (size_t)a * H, H,
-                    Ht + (size_t)i * H, 1, 1.0f, slice, 1);
-        out[i] = (row[k] - rlm_logsumexp(row, width) + slice[w - a] - rlm_logsumexp(slice, cw)) *
-                 (float)RLM_LN_TO_LOG10;
+        const int target = m->C ? rlm_vocab_class_of(m->vocab, words[i]) : words[i];
+        out[i] = row[target] - rlm_logsumexp(row, width);
     }
+    if (m->C) add_in_class(m, Ht, words, n, out, gathered, wl, order, start);
+    for (int i = 0; i < n; i++) out[i] *= (float)RLM_LN_TO_LOG10;
+    free(ints);
 }
