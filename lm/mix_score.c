@@ -91,11 +91,11 @@ static int ngram_knows(const rlm_ngram *m, const char *w, size_t len) {
     return rlm_ngram_index(m, w, len) != RLM_NGRAM_UNK;
 }
 
-/* Size of the union vocabulary and M_i, the union words component i lacks. Each model's own
- * words are in the union, so M_i = union - (words of i); only the n-gram words that no earlier
- * model has add to the union. */
-static void count_missing(const rlm_vocab *v, const rlm_ngram *const *ngrams, int n_ngrams,
-                          rlm_mix_scores *s) {
+/* M_i = union - (words of i), since each model's own words are in the union; only the n-gram
+ * words that no earlier model has add to the union. */
+void rlm_mix_count_missing(const rlm_model *rnn, const rlm_ngram *const *ngrams, int n_ngrams,
+                           uint64_t *union_size, uint64_t *missing) {
+    const rlm_vocab *v = rnn ? rlm_model_vocab(rnn) : NULL;
     uint64_t own[RLM_MIX_MAX_MODELS] = {0}, uni = 0;
     int c = 0;
     if (v) {
@@ -115,8 +115,8 @@ static void count_missing(const rlm_vocab *v, const rlm_ngram *const *ngrams, in
             if (!seen) uni++;
         }
     }
-    s->union_types = uni;
-    for (int i = 0; i < s->n_models; i++) s->missing_types[i] = uni - own[i];
+    *union_size = uni;
+    for (int i = 0; i < c; i++) missing[i] = uni - own[i];
 }
 
 static rlm_status score_rnn(const rlm_model *rnn, rlm_mix_scores *s, uint32_t *known,
@@ -208,7 +208,7 @@ rlm_status rlm_mix_score_file(const rlm_model *rnn, const rlm_ngram *const *ngra
         if (s.flags[t] & RLM_MIX_EOS) known[t] = ~0u;
     if (rnn && (st = score_rnn(rnn, &s, known, err))) goto fail;
     for (int j = 0; j < n_ngrams; j++) score_ngram(ngrams[j], (rnn ? 1 : 0) + j, &s, known);
-    count_missing(v, ngrams, n_ngrams, &s);
+    rlm_mix_count_missing(rnn, ngrams, n_ngrams, &s.union_types, s.missing_types);
     apply_vocab_rule(&s, known);
     free(known);
     *out = s;

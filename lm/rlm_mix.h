@@ -98,6 +98,12 @@ typedef struct rlm_mix_scores {
     size_t *spelling_at;       /* per token: offset of its spelling in `spellings` */
 } rlm_mix_scores;
 
+/* The counts of the vocabulary rule above: the size of the union vocabulary, and for each
+ * component (the RNN first when rnn is not NULL, then the n-grams) M_i, the union words it lacks
+ * (missing has one entry per component). */
+RLM_API void rlm_mix_count_missing(const rlm_model *rnn, const rlm_ngram *const *ngrams,
+                                   int n_ngrams, uint64_t *union_size, uint64_t *missing);
+
 /* Scores the text file at `path` with `rnn` (may be NULL) and the n-gram models. The RNN must be
  * word-level (RLM_E_UNSUPPORTED otherwise: a character model cannot be matched word for word).
  * Free the result with rlm_mix_scores_free. */

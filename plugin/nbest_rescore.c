@@ -266,38 +266,13 @@ static void worker_free(worker *w) {
     }
 }
 
-static int is_marker(const char *w) {
-    return !strcmp(w, "<s>") || !strcmp(w, "</s>") || !strcmp(w, "<unk>");
-}
-
-/* M_i of lm/rlm_mix.h: the words of the union vocabulary component i lacks. The same count as
- * rlm_mix_score_file makes (lm/mix_score.c), which keeps it private to whole-text scoring. */
+/* log10 M_i of lm/rlm_mix.h's vocabulary rule: the share of P(<unk>) a lacking model gives. */
 static void count_missing(job *j) {
     const rlm_rescore_models *m = j->m;
-    const rlm_vocab *v = m->rnn ? rlm_model_vocab(m->rnn) : NULL;
-    uint64_t own[RLM_MIX_MAX_MODELS] = {0}, uni = 0;
-    int c = 0;
-    if (v) {
-        for (int32_t id = RLM_UNK_ID + 1; id < rlm_vocab_size(v); id++)
-            if (!is_marker(rlm_vocab_token(v, id))) own[c]++;
-        uni = own[c++];
-    }
-    for (int g = 0; g < m->n_ngrams; g++, c++) {
-        const rlm_ngram *ng = m->ngrams[g];
-        for (rlm_ngram_word id = 1; id < rlm_ngram_vocab_size(ng); id++) {
-            const char *word = rlm_ngram_word_string(ng, id);
-            if (!word || is_marker(word) || id == rlm_ngram_bos(ng) || id == rlm_ngram_eos(ng))
-                continue;
-            own[c]++;
-            size_t len = strlen(word);
-            int seen = v && rlm_vocab_find(v, word, len) > RLM_UNK_ID;
-            for (int k = 0; k < g && !seen; k++)
-                seen = rlm_ngram_index(m->ngrams[k], word, len) != RLM_NGRAM_UNK;
-            uni += !seen;
-        }
-    }
+    uint64_t uni, missing[RLM_MIX_MAX_MODELS];
+    rlm_mix_count_missing(m->rnn, m->ngrams, m->n_ngrams, &uni, missing);
     for (int i = 0; i < j->n_models; i++)
-        j->log10_missing[i] = uni > own[i] ? log10((double)(uni - own[i])) : 0;
+        j->log10_missing[i] = missing[i] ? log10((double)missing[i]) : 0;
 }
 
 rlm_status rlm_nbest_rescore(const rlm_rescore_models *m, rlm_rescore_utt *utts, size_t n_utts,
