@@ -12,6 +12,7 @@ typedef struct lnode {
     ps_latnode_t *node;
     const char *word; /* base word: pronunciation variants share the LM score and the text */
     int sf, kind, first_edge, n_edges, h_ok;
+    int final; /* a path ends here: the </s> node, or the last word when there is none */
     int32 wid;
     double h; /* best bigram-scored completion to the end */
 } lnode;
@@ -177,6 +178,14 @@ static int load_lattice(search *s, ps_lattice_t *dag, ngram_model_t *lm, const l
     }
     free(map.keys);
     free(map.vals);
+    /* When no </s> survived to the last frame, pocketsphinx ends the lattice at the best word
+     * there instead: the one node without exits (it deletes every other dead end). */
+    int have_end = 0;
+    for (int i = 0; i < s->n_nodes; i++) have_end |= s->nodes[i].kind == KIND_END;
+    for (int i = 0; i < s->n_nodes; i++) {
+        lnode *n = &s->nodes[i];
+        n->final = n->kind == KIND_END || (!have_end && n->kind == KIND_WORD && n->n_edges == 0);
+    }
     return rc;
 }
 
@@ -204,8 +213,12 @@ static int heuristic(search *s, ngram_model_t *lm, const lat_nbest_config *cfg, 
     int rc = 0;
     for (int k = 0; k < s->n_nodes && rc == 0; k++) {
         lnode *n = &s->nodes[order[k].index];
-        if (n->kind == KIND_END) {
-            n->h = 0;
+        if (n->final) {
+            /* A final word still owes </s>, which the search adds when it completes the path. */
+            int32 hist = n->wid, used;
+            n->h = n->kind == KIND_END ? 0
+                                       : cfg->lm_weight * ngram_ng_prob(lm, ngram_wid(lm, "</s>"), &hist, 1, &used)
+                                             + cfg->word_bonus;
             n->h_ok = 1;
             continue;
         }
@@ -343,7 +356,13 @@ int lat_nbest(ps_lattice_t *dag, ngram_model_t *lm, const lat_nbest_config *cfg,
         long p = heap_pop(&s);
         lpath cur = s.paths[p];
         const lnode *n = &s.nodes[cur.node];
-        if (n->kind == KIND_END) {
+        if (n->final) {
+            if (n->kind != KIND_END) { /* a final word: add </s> as bestpath would not */
+                int32 hist[2] = {cur.w1, cur.w2}, used;
+                int32 lp = ngram_ng_prob(lm, ngram_wid(lm, "</s>"), hist, cur.w2 < 0 ? 1 : 2, &used);
+                cur.l += lp;
+                cur.g += cfg->lm_weight * lp + cfg->word_bonus;
+            }
             char *text = path_text(&s, p);
             if (!text) {
                 rc = fail(msg, msg_size, "out of memory");

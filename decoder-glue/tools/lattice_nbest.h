@@ -18,6 +18,9 @@
  *         same for every path and not included;
  * lscore: log P(w1 .. wn </s> | <s>) with the decoder's n-gram model, exact trigrams (the
  *         en-us model's order), unweighted.
+ * When no </s> reached the last frame, pocketsphinx ends the lattice at a word; paths then end
+ * there and still get </s>'s LM score and word bonus, so that lscore means the same everywhere
+ * (pocketsphinx's bestpath leaves it out in that case).
  * Trigram context follows the path itself (bestpath keeps only each link's best predecessor, an
  * approximation), so a path can score slightly better here than in bestpath.
  * The A* heuristic is the best bigram-scored completion from each node (as pocketsphinx's). */
