@@ -89,7 +89,7 @@ for entry in "${configs[@]}"; do
     V=10000
     C=$(awk -v v=$V 'BEGIN {printf "%d", sqrt(v) + 0.5}')
     fpt=$(flops_per_token "$cell" "$layers" "$embed" "$hidden" $V $C)
-    gates=$(case $cell in lstm) echo 4 ;; gru) echo 3 ;; *) echo 1 ;; esac)
+    gates=$(case $cell in (lstm) echo 4 ;; (gru) echo 3 ;; (*) echo 1 ;; esac)
     share=$(( (batch + threads - 1) / threads ))
     # the recurrent step product of one thread's share: the shape training repeats most
     peak=$(OPENBLAS_NUM_THREADS=1 "$sgemm" "$share" $((gates * hidden)) "$hidden" 1 | cut -f6)
