@@ -29,12 +29,25 @@ rlm_status rlm_recipe_check_files(const rlm_recipe *r, rlm_error *err) {
     }
     if (!r->train.present && check(r, &r->model.path, "model.path", err)) return RLM_E_IO;
     for (int i = 0; i < r->n_ngrams; i++) {
-        snprintf(key, sizeof key, "ngram[%d].path", i);
-        if (check(r, &r->ngram[i].path, key, err)) return RLM_E_IO;
+        const rlm_recipe_ngram *g = &r->ngram[i];
+        snprintf(key, sizeof key, "ngram[%d].build.text", i);
+        if (!g->build.present) snprintf(key, sizeof key, "ngram[%d].path", i);
+        /* a model the recipe builds is no input; its text is, unless a step makes it */
+        const rlm_recipe_file *f = g->build.present ? &g->build.text : &g->path;
+        if (f->path && !(r->data.kjv_dir.path && !strcmp(f->path, r->data.train.path)) &&
+            check(r, f, key, err))
+            return RLM_E_IO;
     }
-    for (int i = 0; i < r->nbest.n_inputs; i++) {
-        snprintf(key, sizeof key, "nbest.inputs[%d]", i);
-        if (check(r, &r->nbest.inputs[i], key, err)) return RLM_E_IO;
+    static const char *const set_names[] = {"nbest.dev", "nbest.test"};
+    const rlm_recipe_nbest_set *sets[] = {&r->nbest.dev, &r->nbest.test};
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < sets[k]->n_inputs; i++) {
+            snprintf(key, sizeof key, "%s.inputs[%d]", set_names[k], i);
+            if (check(r, &sets[k]->inputs[i], key, err)) return RLM_E_IO;
+        }
+        snprintf(key, sizeof key, "%s.references", set_names[k]);
+        if (check(r, &sets[k]->references, key, err)) return RLM_E_IO;
     }
-    return check(r, &r->nbest.references, "nbest.references", err);
+    if (check(r, &r->spell.input, "spell.input", err)) return RLM_E_IO;
+    return check(r, &r->spell.references, "spell.references", err);
 }

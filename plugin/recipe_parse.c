@@ -9,7 +9,7 @@
 #include "recipe_sections.h"
 
 static const char *const top_keys[] = {"workdir", "data", "vocab", "model", "train", "ngram",
-                                       "mix", "nbest", "tune", "report", NULL};
+                                       "mix", "nbest", "tune", "spell", "report", NULL};
 
 static void defaults(rlm_recipe *r) {
     r->vocab.opt = rlm_vocab_default_options();
@@ -87,12 +87,31 @@ static rlm_status cross_check(const recipe_ctx *c, const ynode *root, rlm_recipe
     if ((x = recipe_find(root, "nbest")) && !n_models)
         return recipe_at(c, x, "nbest", "needs a model (model:) or n-gram models (ngram:) to "
                          "rescore with");
+    for (int i = 0; i < r->n_ngrams; i++)
+        if (r->ngram[i].build.present && !r->ngram[i].build.text.path && !r->data.train.path) {
+            const ynode *g = recipe_find(root, "ngram");
+            char key[32];
+            snprintf(key, sizeof key, "ngram[%d].build", i);
+            return recipe_at(c, recipe_find(g->item[i], "build"), key,
+                             "give text (the training text), or data.train");
+        }
     if ((x = recipe_find(root, "tune"))) {
         if (!r->nbest.present)
             return recipe_at(c, x, "tune", "needs an nbest: section (the lists to tune on)");
+        if (!r->nbest.dev.references.path)
+            return recipe_at(c, x, "tune", "needs nbest.dev with inputs and references (the "
+                             "lists to tune on)");
         if (r->tune.mix_weight.present && !r->mix.present)
             return recipe_at(c, recipe_find(x, "mix_weight"), "tune.mix_weight",
                              "needs a mix: section");
+    }
+    if ((x = recipe_find(root, "spell"))) {
+        if (!r->model.present)
+            return recipe_at(c, x, "spell", "needs a model (model:): rlm spell ranks the "
+                             "candidates with an RNN");
+        if (!r->spell.output.path &&
+            !(r->spell.output.path = recipe_join(r->workdir.path, "spell.out.txt")))
+            return rlm_fail(c->err, RLM_E_NOMEM, "out of memory");
     }
     return RLM_OK;
 }
@@ -112,6 +131,7 @@ static rlm_status parse_tree(const recipe_ctx *c, const ynode *root, rlm_recipe 
     if ((x = recipe_find(root, "mix"))) RECIPE_TRY(recipe_mix(c, x, &r->mix));
     if ((x = recipe_find(root, "nbest"))) RECIPE_TRY(recipe_nbest(c, x, &r->nbest));
     if ((x = recipe_find(root, "tune"))) RECIPE_TRY(recipe_tune(c, x, &r->tune));
+    if ((x = recipe_find(root, "spell"))) RECIPE_TRY(recipe_spell(c, x, &r->spell));
     if ((x = recipe_find(root, "report"))) {
         static const char *const keys[] = {"path", NULL};
         RECIPE_TRY(recipe_map(c, x, "report", keys));
@@ -174,14 +194,20 @@ void rlm_recipe_free(rlm_recipe *r) {
     free(r->dir);
     free_file(&r->workdir);
     rlm_recipe_file *files[] = {&r->data.train, &r->data.valid, &r->data.test, &r->data.kjv_dir,
-                                &r->vocab.path, &r->model.path, &r->nbest.references,
-                                &r->nbest.output, &r->report.path};
+                                &r->vocab.path, &r->model.path, &r->nbest.dev.references,
+                                &r->nbest.test.references, &r->spell.input,
+                                &r->spell.references, &r->spell.output, &r->report.path};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) free_file(files[i]);
     for (int i = 0; i < r->n_ngrams; i++) {
         free_file(&r->ngram[i].path);
+        free_file(&r->ngram[i].build.text);
         free(r->ngram[i].name);
     }
-    for (int i = 0; i < r->nbest.n_inputs; i++) free_file(&r->nbest.inputs[i]);
-    free(r->nbest.inputs);
+    rlm_recipe_nbest_set *sets[] = {&r->nbest.dev, &r->nbest.test};
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < sets[k]->n_inputs; i++) free_file(&sets[k]->inputs[i]);
+        free(sets[k]->inputs);
+    }
+    free(r->spell.dict);
     free(r);
 }

@@ -13,10 +13,13 @@
  *   train:   {optimizer: sgd, lr: 20, batch: 32, bptt: 20, epochs: 20, max_minutes: 0,
  *             threads: 0, seed: 1, resume: true}
  *   ngram:   [{path: lm.arpa.gz, name: kn5}]
+ *            or [{path: kjv3.arpa.gz, build: {tool: irstlm, order: 3, text: a.txt}}]
  *   mix:     {kind: linear, weights: [0.5, 0.5]}     (no weights: EM on data.valid)
- *   nbest:   {format: kaldi, inputs: [...], references: ref.txt, lm_weight: 1, wip: 0,
- *             output: out.txt}
+ *   nbest:   {format: kaldi, dev: {inputs: [...], references: dev.ref},
+ *             test: {inputs: [...], references: test.ref}, lm_weight: 1, wip: 0}
  *   tune:    {metric: wer, lm_weight: [lo, hi, step], wip: [...], mix_weight: [...]}
+ *   spell:   {input: noisy.txt, references: clean.txt, dict: en_US, beam: 256, max_cands: 10,
+ *             oov_penalty: 0, output: corrected.txt}
  *   report:  {path: report.md}
  *
  * Every section is optional; cross-section rules (a train section needs train and valid texts,
@@ -77,6 +80,11 @@ typedef struct rlm_recipe_train {
 typedef struct rlm_recipe_ngram {
     rlm_recipe_file path;
     char *name; /* for tables; default: the file name */
+    struct {    /* build: {tool: irstlm, order, text}: make path from text before it is used */
+        int present;
+        int order;            /* 1..10, default 3 */
+        rlm_recipe_file text; /* default data.train (NULL here: the step uses data.train) */
+    } build;
 } rlm_recipe_ngram;
 
 typedef struct rlm_recipe_mix {
@@ -84,22 +92,33 @@ typedef struct rlm_recipe_mix {
     rlm_mix_spec spec;  /* n_weights 0: linear weights by EM on data.valid */
 } rlm_recipe_mix;
 
+/* The names rlm nbest's --format takes, in the order of decoder-glue/rlm_nbest.h's enum (the
+ * recipe does not include that header: plugin/ does not depend on decoder-glue/). */
 typedef enum rlm_recipe_nbest_format {
-    RLM_NBEST_KALDI = 0,
-    RLM_NBEST_SRILM,
-    RLM_NBEST_MOSES,
-    RLM_NBEST_POCKETSPHINX,
-    RLM_NBEST_TSV
+    RLM_RECIPE_NBEST_KALDI = 0,
+    RLM_RECIPE_NBEST_SRILM,
+    RLM_RECIPE_NBEST_MOSES,
+    RLM_RECIPE_NBEST_POCKETSPHINX,
+    RLM_RECIPE_NBEST_TSV
 } rlm_recipe_nbest_format;
 
+/* One set of n-best lists: its files as rlm nbest takes them (kaldi: TEXT [AC [LM]]) and its
+ * references, `utt-id word ...` (Kaldi text). */
+typedef struct rlm_recipe_nbest_set {
+    int present;
+    int n_inputs;
+    rlm_recipe_file *inputs;
+    rlm_recipe_file references; /* path NULL when not given */
+} rlm_recipe_nbest_set;
+
+/* Tune on dev (with a tune: section), rescore test, score the 1-best against test's
+ * references. */
 typedef struct rlm_recipe_nbest {
     int present;
     rlm_recipe_nbest_format format;
     const char *format_name;
-    int n_inputs;
-    rlm_recipe_file *inputs;
-    rlm_recipe_file references, output;
-    double lm_weight; /* default 1 */
+    rlm_recipe_nbest_set dev, test; /* test is required; dev with tune: */
+    double lm_weight; /* default 1; used without a tune: section */
     double wip;       /* word insertion penalty, default 0 */
 } rlm_recipe_nbest;
 
@@ -115,6 +134,17 @@ typedef struct rlm_recipe_tune {
     rlm_recipe_range lm_weight, wip, mix_weight;
 } rlm_recipe_tune;
 
+/* Spelling correction with rlm spell (hunspell's near misses, chosen by the model). */
+typedef struct rlm_recipe_spell {
+    int present;
+    rlm_recipe_file input;      /* tokenised sentences, one a line */
+    rlm_recipe_file references; /* the correct sentences, line by line (optional) */
+    rlm_recipe_file output;     /* default WORKDIR/spell.out.txt */
+    char *dict;                 /* hunspell dictionary, default en_US */
+    int beam, max_cands;        /* 0: rlm spell's defaults */
+    double oov_penalty;         /* log10, default 0 */
+} rlm_recipe_spell;
+
 typedef struct rlm_recipe {
     char *source;          /* the recipe's name as given (for messages) */
     char *dir;             /* its directory */
@@ -128,6 +158,7 @@ typedef struct rlm_recipe {
     rlm_recipe_mix mix;
     rlm_recipe_nbest nbest;
     rlm_recipe_tune tune;
+    rlm_recipe_spell spell;
     struct {
         int present;
         rlm_recipe_file path;

@@ -45,16 +45,22 @@ static void full_recipe(void) {
     CHECK(!strcmp(r->ngram[0].name, "kn5"));
     CHECK(!strcmp(r->ngram[1].path.path, "tests/data/recipe/../lm/other.arpa"));
     CHECK(!strcmp(r->ngram[1].name, "other.arpa")); /* default: the file name */
+    CHECK(!r->ngram[0].build.present && r->ngram[1].build.present && r->ngram[1].build.order == 4);
+    CHECK(!strcmp(r->ngram[1].build.text.path, "tests/data/recipe/corpus.txt"));
+    CHECK(r->ngram[1].build.text.line == 33 && r->ngram[1].build.text.column == 43);
     CHECK(r->mix.present && r->mix.spec.kind == RLM_MIX_LINEAR && r->mix.spec.n_weights == 3);
     CHECK_NEAR(r->mix.spec.weight[0], 0.5, 1e-12);
     CHECK_NEAR(r->mix.spec.weight[1], 0.3, 1e-12);
     CHECK_NEAR(r->mix.spec.weight[2], 0.2, 1e-12);
-    CHECK(r->nbest.present && r->nbest.format == RLM_NBEST_MOSES && r->nbest.n_inputs == 2);
-    CHECK(!strcmp(r->nbest.format_name, "moses"));
-    CHECK(!strcmp(r->nbest.inputs[1].path, "tests/data/recipe/b.nbest"));
-    CHECK(r->nbest.inputs[1].line == 38 && r->nbest.inputs[1].column == 21);
-    CHECK(!strcmp(r->nbest.references.path, "tests/data/recipe/ref.txt"));
-    CHECK(!strcmp(r->nbest.output.path, "tests/data/recipe/rescored.nbest"));
+    const rlm_recipe_nbest *nb = &r->nbest;
+    CHECK(nb->present && nb->format == RLM_RECIPE_NBEST_MOSES && nb->test.n_inputs == 2);
+    CHECK(!strcmp(nb->format_name, "moses"));
+    CHECK(nb->dev.present && nb->dev.n_inputs == 1);
+    CHECK(!strcmp(nb->dev.inputs[0].path, "tests/data/recipe/d.nbest"));
+    CHECK(!strcmp(nb->dev.references.path, "tests/data/recipe/dev.ref"));
+    CHECK(!strcmp(nb->test.inputs[1].path, "tests/data/recipe/b.nbest"));
+    CHECK(nb->test.inputs[1].line == 41 && nb->test.inputs[1].column == 23);
+    CHECK(!strcmp(nb->test.references.path, "tests/data/recipe/ref.txt"));
     CHECK_NEAR(r->nbest.lm_weight, 0.8, 0);
     CHECK_NEAR(r->nbest.wip, -0.5, 0);
     CHECK(r->tune.present && r->tune.bleu == 1);
@@ -62,6 +68,11 @@ static void full_recipe(void) {
           r->tune.lm_weight.step == 0.25);
     CHECK(r->tune.wip.present && r->tune.wip.lo == -1);
     CHECK(r->tune.mix_weight.present && r->tune.mix_weight.step == 0.1);
+    const rlm_recipe_spell *sp = &r->spell;
+    CHECK(sp->present && !strcmp(sp->input.path, "tests/data/recipe/noisy.txt"));
+    CHECK(!strcmp(sp->references.path, "tests/data/recipe/clean.txt"));
+    CHECK(!strcmp(sp->output.path, "tests/data/recipe/fixed.txt") && !strcmp(sp->dict, "en_GB"));
+    CHECK(sp->beam == 64 && sp->max_cands == 5 && sp->oov_penalty == -2.5);
     CHECK(r->report.present && !strcmp(r->report.path.path, "tests/data/recipe/report.md"));
     rlm_recipe_free(r);
 }
@@ -81,6 +92,7 @@ static void defaults_and_kjv(void) {
     CHECK(isnan(r->train.opt.learning_rate)); /* rlm train's default for the cell */
     CHECK(r->train.opt.batch == dt.batch && r->train.opt.max_epochs == dt.max_epochs);
     CHECK(r->train.resume == 1 && !r->vocab.present && !r->mix.present && !r->n_ngrams);
+    CHECK(!r->nbest.present && !r->spell.present && !r->spell.output.path);
     CHECK(!strcmp(r->data.kjv_dir.path, "recipes/data/kjv"));
     CHECK(!strcmp(r->data.train.path, "recipes/data/kjv/kjv.train.txt"));
     CHECK(!strcmp(r->data.valid.path, "recipes/data/kjv/kjv.valid.txt"));
@@ -113,10 +125,13 @@ static const struct {
     {"missing_required.yaml", "2:5: ngram[0]: missing key \"path\""},
     {"mix_weights_count.yaml", "6:12: mix.weights: 1 weights for 2 models (the RNN first, then each n-gram)"},
     {"mix_weights_sum.yaml", "6:12: mix.weights: 'linear:0.5,0.6': linear weights sum to 1.1, not 1"},
-    {"nbest_empty_inputs.yaml", "5:11: nbest.inputs: expected a list of file names, got an empty list"},
+    {"nbest_empty_inputs.yaml", "6:13: nbest.test.inputs: expected a list of file names, got an empty list"},
+    {"nbest_without_test.yaml", "4:3: nbest: missing key \"test\" (the lists to rescore)"},
+    {"ngram_build_tool.yaml", "4:19: ngram[0].build.tool: expected one of irstlm, got \"srilm\""},
     {"out_of_range.yaml", "2:11: model.layers: expected an integer in 1..8, got \"9\""},
     {"quoted_int.yaml", "3:11: model.hidden: expected an integer in 1..65536, got \"200\""},
     {"range_reversed.yaml", "5:8: tune.wip: hi 0 is below lo 1"},
+    {"spell_without_model.yaml", "4:3: spell: needs a model (model:): rlm spell ranks the candidates with an RNN"},
     {"section_not_mapping.yaml", "1:8: model: expected a mapping (key: value lines), got a list"},
     {"syntax_indent.yaml", "3:8: mapping values are not allowed in this context"},
     {"syntax_unclosed.yaml", "2:1: did not find expected ',' or '}' (while parsing a flow mapping at 1:8)"},
@@ -125,9 +140,10 @@ static const struct {
     {"tokenize_not_bool.yaml", "3:13: data.tokenize: expected true or false, got \"1\""},
     {"top_not_mapping.yaml", "1:1: recipe: expected a mapping (key: value lines), got a list"},
     {"train_without_data.yaml", "2:3: train: needs data.train and data.valid (or data.kjv)"},
+    {"tune_without_dev.yaml", "7:3: tune: needs nbest.dev with inputs and references (the lists to tune on)"},
     {"tune_without_nbest.yaml", "4:3: tune: needs an nbest: section (the lists to tune on)"},
     {"two_documents.yaml", "3:1: a second YAML document: a recipe is one document"},
-    {"unknown_key_list.yaml", "3:1: recipe: unknown key \"bogus\" (known: workdir, data, vocab, model, train, ngram, mix, nbest, tune, report)"},
+    {"unknown_key_list.yaml", "3:1: recipe: unknown key \"bogus\" (known: workdir, data, vocab, model, train, ngram, mix, nbest, tune, spell, report)"},
     {"unknown_key_suggest.yaml", "2:3: model: unknown key \"hiden\" (did you mean \"hidden\"?)"},
 };
 
@@ -164,16 +180,28 @@ static void more_errors(void) {
          "r.yaml:2:8: ngram: 2 models: add a mix: section to say how to combine them"},
         {"vocab: {min_count: 2}\n", "r.yaml:1:8: vocab: nothing to do: give path (a vocabulary "
                                     "file to build) or a train: section that uses it"},
-        {"nbest: {format: tsv, inputs: [a]}\n", "r.yaml:1:8: nbest: needs a model (model:) or "
+        {"nbest: {format: tsv, test: {inputs: [a]}}\n", "r.yaml:1:8: nbest: needs a model (model:) or "
                                                 "n-gram models (ngram:) to rescore with"},
-        {"model: {path: m}\nnbest: {format: nbest, inputs: [a]}\n",
+        {"model: {path: m}\nnbest: {format: nbest, test: {inputs: [a]}}\n",
          "r.yaml:2:17: nbest.format: expected one of kaldi, srilm, moses, pocketsphinx, tsv, got "
          "\"nbest\""},
-        {"model: {path: m}\nnbest: {format: tsv, inputs: [a]}\ntune: {metric: wer, wip: [0, 1, "
+        {"model: {path: m}\nnbest: {format: tsv, test: {inputs: [a]}}\ntune: {metric: wer, wip: [0, 1, "
          "0]}\n", "r.yaml:3:33: tune.wip: step 0: expected > 0 and at most 10000 points"},
         {"train: {lr: 0}\n", "r.yaml:1:13: train.lr: expected a number in (0, 1000], got \"0\""},
         {"model:\n  path:\n", "r.yaml:2:8: model.path: expected a file name, got nothing"},
         {"? [a]\n: b\n", "r.yaml:1:3: recipe: a key must be a word, got a list"},
+        {"model: {path: m}\nnbest: {format: tsv, test: {inputs: [a], refs: r}}\n",
+         "r.yaml:2:42: nbest.test: unknown key \"refs\" (known: inputs, references)"},
+        {"model: {path: m}\nnbest: {format: tsv, test: {inputs: a}}\n",
+         "r.yaml:2:37: nbest.test.inputs: expected a list of file names, got a string"},
+        {"ngram: [{path: a, build: {tool: irstlm}}]\n",
+         "r.yaml:1:26: ngram[0].build: give text (the training text), or data.train"},
+        {"ngram: [{path: a, build: {tool: irstlm, order: 11, text: t}}]\n",
+         "r.yaml:1:48: ngram[0].build.order: expected an integer in 1..10, got \"11\""},
+        {"model: {path: m}\nspell: {references: r}\n",
+         "r.yaml:2:8: spell: missing key \"input\" (the sentences to correct)"},
+        {"model: {path: m}\nspell: {input: i, beam: 0}\n",
+         "r.yaml:2:25: spell.beam: expected an integer in 1..1000000, got \"0\""},
         {"report: {path: r.md, format: html}\n",
          "r.yaml:1:22: report: unknown key \"format\" (known: path)"},
     };

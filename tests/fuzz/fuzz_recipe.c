@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort();
     if (r->model.present && !r->model.path.path) abort();
     if (r->mix.spec.n_weights && r->mix.spec.n_weights != r->model.present + r->n_ngrams) abort();
-    if (r->n_ngrams >= RLM_MIX_MAX_MODELS || (r->nbest.present && r->nbest.n_inputs < 1)) abort();
+    if (r->n_ngrams >= RLM_MIX_MAX_MODELS || (r->nbest.present && r->nbest.test.n_inputs < 1)) abort();
     rlm_recipe_check_files(r, &err);
     rlm_recipe_free(r);
     return 0;
