@@ -9,150 +9,46 @@
  * in-process (lm/rlm_mix.h, lm/rlm_eval.h), as rlm mix-weights and rlm eval do, because the
  * report needs the numbers themselves, not their printed form. */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "args.h"
 #include "atomic_file.h"
 #include "commands.h"
 #include "rlm_recipe.h"
+#include "run_eval.h"
+#include "run_jobs.h"
+#include "run_step.h"
 
 static const char usage_text[] =
     "usage: rlm run RECIPE.yaml [--dry-run]\n"
     "Runs the job a YAML recipe describes (see recipes/ and README \"Recipes\"): prepare data,\n"
-    "build a vocabulary, train (reusing an up-to-date model, resuming an interrupted one), load\n"
-    "n-gram models, estimate mixture weights by EM on the valid text, print a perplexity table\n"
-    "(log10 based, as rlm eval) and write the report.\n"
+    "build a vocabulary, train (reusing an up-to-date model, resuming an interrupted one), build\n"
+    "n-gram models (IRSTLM), estimate mixture weights by EM on the valid text, print a\n"
+    "perplexity table (log10 based, as rlm eval); tune LM weights on dev n-best lists (rlm\n"
+    "tune), rescore the test lists (rlm nbest) and print their WER/BLEU table with the lists'\n"
+    "own 1-best and oracle; correct spelling (rlm spell) and score it; write the report.\n"
     "  --dry-run   validate the recipe and its input files, print the plan, run nothing\n";
-
-#define MAX_ARGS 64
-
-/* One step that runs the rlm binary (or a script) with argv; stdin/stdout may be files. */
-typedef struct step {
-    const char *name;
-    char *argv[MAX_ARGS];
-    int argc;
-    const char *in, *out; /* redirections, or NULL */
-    const char *env;      /* "NAME=value" for the child, or NULL */
-    int script;           /* argv[0] is a script path, not an rlm subcommand */
-    int skip;             /* up to date */
-    const char *why_skip;
-} step;
-
-static char *xstrdup(const char *s) {
-    char *p = strdup(s);
-    if (!p) {
-        fprintf(stderr, "rlm run: out of memory\n");
-        exit(1);
-    }
-    return p;
-}
-
-static void add(step *s, const char *fmt, ...) RLM_PRINTF(2, 3);
-static void add(step *s, const char *fmt, ...) {
-    char buf[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (s->argc < MAX_ARGS - 1) s->argv[s->argc++] = xstrdup(buf);
-}
-
-static void free_step(step *s) {
-    for (int i = 0; i < s->argc; i++) free(s->argv[i]);
-}
-
-static double mtime(const char *path) {
-    struct stat st;
-    if (!path || stat(path, &st)) return -1;
-    return (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec * 1e-9;
-}
-
-/* path exists and is at least as new as every one of the others that exist (make's rule). */
-static int up_to_date(const char *path, const char *a, const char *b, const char *c) {
-    double t = mtime(path);
-    if (t < 0) return 0;
-    const char *deps[] = {a, b, c};
-    for (int i = 0; i < 3; i++)
-        if (deps[i] && mtime(deps[i]) > t) return 0;
-    return 1;
-}
-
-static void print_step(int i, const step *s) {
-    printf("  %d. %-9s ", i + 1, s->name);
-    if (s->env) printf("%s ", s->env);
-    if (!s->script) printf("rlm ");
-    for (int j = 0; j < s->argc; j++) {
-        const char *a = s->argv[j];
-        printf(strpbrk(a, " \t'\"$*?;&|<>()") ? "'%s'%s" : "%s%s", a, j + 1 < s->argc ? " " : "");
-    }
-    if (s->in) printf(" < %s", s->in);
-    if (s->out) printf(" > %s", s->out);
-    if (s->skip) printf("   [skip: %s]", s->why_skip);
-    putchar('\n');
-}
-
-static int run_step(const step *s, const char *self) {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) {
-        fprintf(stderr, "rlm run: %s: fork: %s\n", s->name, strerror(errno));
-        return 1;
-    }
-    if (pid == 0) {
-        if (s->in && !freopen(s->in, "r", stdin)) _exit(126);
-        if (s->out && !freopen(s->out, "w", stdout)) _exit(126);
-        if (s->env) putenv((char *)s->env);
-        char *argv[MAX_ARGS + 1];
-        argv[0] = s->script ? s->argv[0] : "rlm";
-        for (int j = s->script; j < s->argc; j++) argv[j + !s->script] = s->argv[j];
-        argv[s->argc + !s->script] = NULL;
-        execv(s->script ? s->argv[0] : self, argv);
-        fprintf(stderr, "rlm run: %s: %s: %s\n", s->name, s->script ? s->argv[0] : self,
-                strerror(errno));
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return 1;
-    if (WIFEXITED(status) && !WEXITSTATUS(status)) return 0;
-    fprintf(stderr, "rlm run: step %s failed (%s %d)\n", s->name,
-            WIFEXITED(status) ? "exit status" : "signal",
-            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-    return 1;
-}
-
-typedef struct plan {
-    step steps[16];
-    int n;
-    const char *train, *valid, *test; /* the texts the models read (after tokenisation) */
-    char *tok[3];                     /* tokenised copies, owned */
-    char env[4200];
-    char ckpt[4200];
-} plan;
 
 /* Data preparation: prepare_kjv.sh, or rlm tokenize for raw texts. */
 static void plan_data(plan *p, const rlm_recipe *r, const char *self) {
     const rlm_recipe_data *d = &r->data;
     p->train = d->train.path, p->valid = d->valid.path, p->test = d->test.path;
     if (d->kjv_dir.path) {
-        step *s = &p->steps[p->n++];
-        s->name = "data", s->script = 1;
+        step *s = plan_step(p, "data");
+        s->script = 1;
         const char *scripts = getenv("RLM_SCRIPTS");
         char dir[4096];
         snprintf(dir, sizeof dir, "%s", self);
         char *slash = strrchr(dir, '/');
         if (slash) *slash = '\0';
-        if (scripts) add(s, "%s/prepare_kjv.sh", scripts);
-        else add(s, "%s/../scripts/prepare_kjv.sh", dir);
-        add(s, "%s", d->kjv_dir.path);
+        if (scripts) step_add(s, "%s/prepare_kjv.sh", scripts);
+        else step_add(s, "%s/../scripts/prepare_kjv.sh", dir);
+        step_add(s, "%s", d->kjv_dir.path);
         snprintf(p->env, sizeof p->env, "RLM=%s", self);
         s->env = p->env;
     }
@@ -165,72 +61,90 @@ static void plan_data(plan *p, const rlm_recipe *r, const char *self) {
         p->tok[i] = malloc(len);
         if (!p->tok[i]) continue;
         snprintf(p->tok[i], len, "%s/%s.tok.txt", r->workdir.path, names[i]);
-        step *s = &p->steps[p->n++];
-        s->name = "tokenize";
-        add(s, "tokenize");
-        s->in = *texts[i], s->out = p->tok[i];
-        if (up_to_date(p->tok[i], *texts[i], NULL, NULL))
+        step *s = plan_step(p, "tokenize");
+        step_add(s, "tokenize");
+        s->in = run_strdup(*texts[i]), s->out = run_strdup(p->tok[i]);
+        if (run_up_to_date(p->tok[i], *texts[i], NULL, NULL))
             s->skip = 1, s->why_skip = "newer than its raw text";
         *texts[i] = p->tok[i];
+    }
+}
+
+/* N-gram models the recipe builds: recipes/irstlm_arpa.sh TEXT ORDER OUT (IRSTLM). */
+static void plan_ngrams(plan *p, const rlm_recipe *r, const char *self) {
+    for (int i = 0; i < r->n_ngrams; i++) {
+        const rlm_recipe_ngram *g = &r->ngram[i];
+        if (!g->build.present) continue;
+        const char *text = g->build.text.path ? g->build.text.path : p->train;
+        step *s = plan_step(p, "ngram");
+        s->script = 1;
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", self);
+        char *slash = strrchr(dir, '/');
+        if (slash) *slash = '\0';
+        const char *scripts = getenv("RLM_RECIPE_SCRIPTS");
+        if (scripts) step_add(s, "%s/irstlm_arpa.sh", scripts);
+        else step_add(s, "%s/../recipes/irstlm_arpa.sh", dir);
+        step_add(s, "%s", text), step_add(s, "%d", g->build.order), step_add(s, "%s", g->path.path);
+        if (run_up_to_date(g->path.path, text, r->source, NULL) && run_mtime(text) >= 0)
+            s->skip = 1, s->why_skip = "newer than the recipe and the text";
     }
 }
 
 static void plan_train(plan *p, const rlm_recipe *r) {
     if (r->vocab.path.path) {
         const rlm_vocab_options *v = &r->vocab.opt;
-        step *s = &p->steps[p->n++];
-        s->name = "vocab";
-        add(s, "vocab"), add(s, "build"), add(s, "%s", p->train), add(s, "-o");
-        add(s, "%s", r->vocab.path.path);
-        if (v->char_level) add(s, "--char");
-        add(s, "--min-count"), add(s, "%lld", (long long)v->min_count);
-        add(s, "--max-size"), add(s, "%lld", (long long)v->max_size);
-        add(s, "--classes"), add(s, "%d", v->num_classes);
-        if (up_to_date(r->vocab.path.path, p->train, r->source, NULL))
+        step *s = plan_step(p, "vocab");
+        step_add(s, "vocab"), step_add(s, "build"), step_add(s, "%s", p->train), step_add(s, "-o");
+        step_add(s, "%s", r->vocab.path.path);
+        if (v->char_level) step_add(s, "--char");
+        step_add(s, "--min-count"), step_add(s, "%lld", (long long)v->min_count);
+        step_add(s, "--max-size"), step_add(s, "%lld", (long long)v->max_size);
+        step_add(s, "--classes"), step_add(s, "%d", v->num_classes);
+        if (run_up_to_date(r->vocab.path.path, p->train, r->source, NULL))
             s->skip = 1, s->why_skip = "newer than the recipe and the text";
     }
     if (!r->train.present) return;
     const char *model = r->model.path.path;
     const rlm_model_config *c = &r->model.cfg;
     const rlm_train_options *o = &r->train.opt;
-    step *s = &p->steps[p->n++];
-    s->name = "train";
-    add(s, "train");
+    step *s = plan_step(p, "train");
+    step_add(s, "train");
     snprintf(p->ckpt, sizeof p->ckpt, "%s.ckpt", model);
-    if (up_to_date(model, r->source, p->train, p->valid) && mtime(p->train) >= 0) {
+    if (run_up_to_date(model, r->source, p->train, p->valid) && run_mtime(p->train) >= 0) {
         s->skip = 1, s->why_skip = "the model is newer than the recipe and the texts";
-    } else if (r->train.resume && up_to_date(p->ckpt, r->source, p->train, p->valid) &&
-               mtime(p->train) >= 0) {
-        add(s, "--resume"), add(s, "%s", p->ckpt); /* the checkpoint holds every option */
+    } else if (r->train.resume && run_up_to_date(p->ckpt, r->source, p->train, p->valid) &&
+               run_mtime(p->train) >= 0) {
+        step_add(s, "--resume"), step_add(s, "%s", p->ckpt); /* the checkpoint holds every option */
     } else {
         if (r->vocab.path.path) {
-            add(s, "--vocab"), add(s, "%s", r->vocab.path.path);
+            step_add(s, "--vocab"), step_add(s, "%s", r->vocab.path.path);
         } else {
             const rlm_vocab_options *v = &r->vocab.opt;
-            if (v->char_level) add(s, "--char");
-            add(s, "--min-count"), add(s, "%lld", (long long)v->min_count);
-            if (v->max_size) add(s, "--max-size"), add(s, "%lld", (long long)v->max_size);
-            if (v->num_classes) add(s, "--classes"), add(s, "%d", v->num_classes);
+            if (v->char_level) step_add(s, "--char");
+            step_add(s, "--min-count"), step_add(s, "%lld", (long long)v->min_count);
+            if (v->max_size) step_add(s, "--max-size"), step_add(s, "%lld", (long long)v->max_size);
+            if (v->num_classes) step_add(s, "--classes"), step_add(s, "%d", v->num_classes);
         }
-        add(s, "--cell"), add(s, "%s", c->cell == RLM_CELL_RNN_TANH ? "rnn" : rlm_cell_type_name(c->cell));
-        add(s, "--layers"), add(s, "%d", c->layers);
-        add(s, "--embed"), add(s, "%d", c->embed_size);
-        add(s, "--hidden"), add(s, "%d", c->hidden_size);
-        add(s, "--output"), add(s, "%s", c->output == RLM_OUTPUT_CLASS ? "class" : "full");
-        if (c->tied) add(s, "--tied");
-        add(s, "--dropout"), add(s, "%.7g", c->dropout);
-        if (c->independent_sentences) add(s, "--independent-sentences");
-        add(s, "--optimizer"), add(s, "%s", o->optimizer == RLM_OPT_ADAM ? "adam" : "sgd");
-        if (!isnan(o->learning_rate)) add(s, "--lr"), add(s, "%.7g", o->learning_rate);
-        add(s, "--batch"), add(s, "%d", o->batch);
-        add(s, "--bptt"), add(s, "%d", o->bptt);
-        add(s, "--epochs"), add(s, "%d", o->max_epochs);
-        add(s, "--max-minutes"), add(s, "%.15g", o->max_seconds / 60);
-        if (o->threads) add(s, "--threads"), add(s, "%d", o->threads);
-        add(s, "--seed"), add(s, "%llu", (unsigned long long)o->seed);
+        step_add(s, "--cell"), step_add(s, "%s", c->cell == RLM_CELL_RNN_TANH ? "rnn" : rlm_cell_type_name(c->cell));
+        step_add(s, "--layers"), step_add(s, "%d", c->layers);
+        step_add(s, "--embed"), step_add(s, "%d", c->embed_size);
+        step_add(s, "--hidden"), step_add(s, "%d", c->hidden_size);
+        step_add(s, "--output"), step_add(s, "%s", c->output == RLM_OUTPUT_CLASS ? "class" : "full");
+        if (c->tied) step_add(s, "--tied");
+        step_add(s, "--dropout"), step_add(s, "%.7g", c->dropout);
+        if (c->independent_sentences) step_add(s, "--independent-sentences");
+        step_add(s, "--optimizer"), step_add(s, "%s", o->optimizer == RLM_OPT_ADAM ? "adam" : "sgd");
+        if (!isnan(o->learning_rate)) step_add(s, "--lr"), step_add(s, "%.7g", o->learning_rate);
+        step_add(s, "--batch"), step_add(s, "%d", o->batch);
+        step_add(s, "--bptt"), step_add(s, "%d", o->bptt);
+        step_add(s, "--epochs"), step_add(s, "%d", o->max_epochs);
+        step_add(s, "--max-minutes"), step_add(s, "%.15g", o->max_seconds / 60);
+        if (o->threads) step_add(s, "--threads"), step_add(s, "%d", o->threads);
+        step_add(s, "--seed"), step_add(s, "%llu", (unsigned long long)o->seed);
     }
-    add(s, "--train"), add(s, "%s", p->train), add(s, "--valid"), add(s, "%s", p->valid);
-    add(s, "-o"), add(s, "%s", model);
+    step_add(s, "--train"), step_add(s, "%s", p->train), step_add(s, "--valid"), step_add(s, "%s", p->valid);
+    step_add(s, "-o"), step_add(s, "%s", model);
 }
 
 /* mkdir -p: the workdir and its missing parents. */
@@ -246,22 +160,90 @@ static int mkdir_p(const char *path) {
     return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
 }
 
-/* An rlm subcommand this binary has: `rlm CMD --help` exits 0. */
-static int have_command(const char *self, const char *cmd) {
-    fflush(stdout);
-    pid_t pid = fork();
-    int status = -1;
-    if (pid == 0) {
-        int fd = open("/dev/null", O_WRONLY);
-        if (fd >= 0) dup2(fd, 1), dup2(fd, 2);
-        execl(self, "rlm", cmd, "--help", (char *)NULL);
-        _exit(127);
+/* The report: a Markdown text built in memory and written atomically at the end. */
+static int write_report(const rlm_recipe *r, char *text, size_t len) {
+    rlm_error err = {0};
+    rlm_atomic_file af;
+    if (rlm_atomic_open(&af, r->report.path.path, &err)) {
+        fprintf(stderr, "rlm run: report: %s\n", err.message);
+        return 1;
     }
-    if (pid > 0) waitpid(pid, &status, 0);
-    return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    fwrite(text, 1, len, af.f);
+    if (rlm_atomic_commit(&af, &err)) {
+        fprintf(stderr, "rlm run: report: %s\n", err.message);
+        return 1;
+    }
+    printf("report: %s\n", r->report.path.path);
+    return 0;
 }
 
-#include "run_eval.h"
+static void print_plan(const plan *p, int first) {
+    for (int i = 0; i < p->n; i++) step_print(first + i, &p->steps[i]);
+}
+
+static int run_steps(const plan *p, int first, const char *self) {
+    for (int i = 0; i < p->n; i++) {
+        if (p->steps[i].skip) continue;
+        printf("== %d. %s\n", first + i + 1, p->steps[i].name);
+        if (step_run(&p->steps[i], self)) return 1;
+    }
+    return 0;
+}
+
+/* Everything after the recipe is loaded: the plan, then (not dry_run) the steps, the
+ * in-process numbers and the report. Steps come in two phases: those that make the models,
+ * then (after EM has chosen the mixture weights they pass on) those that use them. */
+static int run_recipe(const rlm_recipe *r, const char *self, int dry_run) {
+    plan p = {0}, q = {0};
+    p.self = q.self = self;
+    plan_data(&p, r, self);
+    plan_ngrams(&p, r, self);
+    plan_train(&p, r);
+    rlm_mix_spec spec = r->mix.spec;
+    char mix[256] = "linear:EM-WEIGHTS";
+    if (spec.n_weights) run_spec_text(&spec, mix, sizeof mix);
+    const int evaluate = (r->model.present || r->n_ngrams) && p.test;
+    const int em = r->mix.present && !spec.n_weights && (evaluate || r->nbest.present || r->spell.present);
+    printf("plan for %s (workdir %s):\n", r->source, r->workdir.path);
+    print_plan(&p, 0);
+    if (em || evaluate) run_evaluate_plan(r, p.valid, evaluate ? p.test : NULL);
+    int rc = run_jobs_plan(&q, r, mix);
+    print_plan(&q, p.n);
+    if (r->report.present) printf("  -  report    write %s\n", r->report.path.path);
+    char *report_text = NULL;
+    size_t report_len = 0;
+    FILE *report = NULL;
+    if (rc) {
+        fprintf(stderr, "rlm run: %s asks for steps this build cannot run (see the plan)\n",
+                r->source);
+    } else if (!dry_run) {
+        if (mkdir_p(r->workdir.path)) {
+            fprintf(stderr, "rlm run: workdir %s: %s\n", r->workdir.path, strerror(errno));
+            rc = 1;
+        }
+        if (!rc && r->report.present &&
+            (!(report = open_memstream(&report_text, &report_len)) ||
+             fprintf(report, "# rlm run %s\n\n", r->source) < 0))
+            rc = 1;
+        if (!rc) rc = run_steps(&p, 0, self);
+        if (!rc && em) rc = run_mix_weights(r, p.valid, &spec, report);
+        if (!rc && evaluate) rc = run_evaluate(r, p.test, &spec, report);
+        if (!rc && em) { /* the jobs' steps again, now with the EM weights */
+            run_spec_text(&spec, mix, sizeof mix);
+            plan_free(&q);
+            q.self = self;
+            run_jobs_plan(&q, r, mix);
+        }
+        if (!rc) rc = run_steps(&q, p.n, self);
+        if (!rc) rc = run_jobs_report(r, mix, report);
+        if (report && fclose(report)) rc = 1;
+        if (!rc && report) rc = write_report(r, report_text, report_len);
+    }
+    free(report_text);
+    plan_free(&p);
+    plan_free(&q);
+    return rc;
+}
 
 int cmd_run(int argc, char **argv) {
     int dry_run = 0;
@@ -284,47 +266,7 @@ int cmd_run(int argc, char **argv) {
         return 1;
     }
     self[len] = '\0';
-    plan p = {0};
-    plan_data(&p, r, self);
-    plan_train(&p, r);
-    const int evaluate = (r->model.present || r->n_ngrams) && p.test;
-    printf("plan for %s (workdir %s):\n", r->source, r->workdir.path);
-    for (int i = 0; i < p.n; i++) print_step(i, &p.steps[i]);
-    rc = 0;
-    if (evaluate) run_evaluate(r, p.valid, p.test, 1);
-    /* Steps whose commands other parts of rlm provide: say plainly when this build lacks them,
-     * before spending hours on training. */
-    const char *missing[2] = {NULL, NULL};
-    if (r->nbest.present) missing[0] = "nbest";
-    if (r->tune.present) missing[1] = "tune";
-    for (int i = 0; i < 2; i++) {
-        if (!missing[i]) continue;
-        if (have_command(self, missing[i]))
-            printf("  -  %-9s NOT AVAILABLE: this build has `rlm %s`, but rlm run does not drive "
-                   "it yet\n", missing[i], missing[i]);
-        else
-            printf("  -  %-9s NOT AVAILABLE: this build has no `rlm %s` command\n", missing[i],
-                   missing[i]);
-        rc = 1;
-    }
-    if (r->report.present) printf("  -  report    write %s\n", r->report.path.path);
-    if (rc) {
-        fprintf(stderr, "rlm run: %s asks for steps this build cannot run (see the plan)\n",
-                r->source);
-    } else if (!dry_run) {
-        if (mkdir_p(r->workdir.path)) {
-            fprintf(stderr, "rlm run: workdir %s: %s\n", r->workdir.path, strerror(errno));
-            rc = 1;
-        }
-        for (int i = 0; !rc && i < p.n; i++) {
-            if (p.steps[i].skip) continue;
-            printf("== %d. %s\n", i + 1, p.steps[i].name);
-            rc = run_step(&p.steps[i], self);
-        }
-        if (!rc && evaluate) rc = run_evaluate(r, p.valid, p.test, 0);
-    }
-    for (int i = 0; i < p.n; i++) free_step(&p.steps[i]);
-    for (int i = 0; i < 3; i++) free(p.tok[i]);
+    rc = run_recipe(r, self, dry_run);
     rlm_recipe_free(r);
     return rc;
 }

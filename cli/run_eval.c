@@ -1,4 +1,4 @@
-/* rlm run's evaluation step: the library calls of rlm mix-weights and rlm eval, with the
+/* rlm run's evaluation steps: the library calls of rlm mix-weights and rlm eval, with the
  * numbers kept for the report. */
 #include "run_eval.h"
 
@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic_file.h"
 #include "mix_cli.h"
 #include "rlm_eval.h"
 
@@ -16,7 +15,7 @@ typedef struct row {
     size_t tokens, oov;
 } row;
 
-static void print_plan(const rlm_recipe *r, const char *valid, const char *test) {
+void run_evaluate_plan(const rlm_recipe *r, const char *valid, const char *test) {
     char models[4096] = "";
     size_t n = 0;
     if (r->model.present) n += (size_t)snprintf(models, sizeof models, " --model %s", r->model.path.path);
@@ -24,38 +23,26 @@ static void print_plan(const rlm_recipe *r, const char *valid, const char *test)
         n += (size_t)snprintf(models + n, sizeof models - n, " --ngram %s", r->ngram[i].path.path);
     if (r->mix.present && !r->mix.spec.n_weights)
         printf("  -  mix-weights rlm mix-weights%s %s   [in-process]\n", models, valid);
-    printf("  -  eval      rlm eval%s%s %s   [in-process]\n", models,
-           r->mix.present ? (r->mix.spec.n_weights ? " --mix SPEC" : " --mix linear:EM-WEIGHTS")
-                          : "", test);
+    if (test)
+        printf("  -  eval      rlm eval%s%s %s   [in-process]\n", models,
+               r->mix.present ? (r->mix.spec.n_weights ? " --mix SPEC" : " --mix linear:EM-WEIGHTS")
+                              : "", test);
 }
 
-static void spec_text(const rlm_mix_spec *s, char *buf, size_t cap) {
+void run_spec_text(const rlm_mix_spec *s, char *buf, size_t cap) {
     size_t n = (size_t)snprintf(buf, cap, "%s", s->kind == RLM_MIX_LINEAR ? "linear" : "loglinear");
     for (int i = 0; i < s->n_weights && n < cap; i++)
-        n += (size_t)snprintf(buf + n, cap - n, "%c%.4g", i ? ',' : ':', s->weight[i]);
+        n += (size_t)snprintf(buf + n, cap - n, "%c%.6g", i ? ',' : ':', s->weight[i]);
 }
 
-static int write_report(const rlm_recipe *r, const char *test, const row *rows, int n_rows,
-                        const char *weights_note) {
-    rlm_error err = {0};
-    rlm_atomic_file af;
-    if (rlm_atomic_open(&af, r->report.path.path, &err)) {
-        fprintf(stderr, "rlm run: report: %s\n", err.message);
-        return 1;
-    }
-    fprintf(af.f, "# rlm run %s\n\nPerplexity on `%s` (log10-based; OOVs excluded from ppl, "
-                  "scored as <unk> in ppl_with_unk).\n\n| model | ppl | ppl_with_unk | tokens | "
-                  "OOV |\n|---|---:|---:|---:|---:|\n", r->source, test);
+static void write_table(FILE *f, const char *test, const row *rows, int n_rows) {
+    fprintf(f, "## Perplexity\n\nOn `%s` (log10-based; OOVs excluded from ppl, scored as <unk> "
+               "in ppl_with_unk).\n\n| model | ppl | ppl_with_unk | tokens | OOV |\n"
+               "|---|---:|---:|---:|---:|\n", test);
     for (int i = 0; i < n_rows; i++)
-        fprintf(af.f, "| %s | %.3f | %.3f | %zu | %zu |\n", rows[i].name, rows[i].ppl,
+        fprintf(f, "| %s | %.3f | %.3f | %zu | %zu |\n", rows[i].name, rows[i].ppl,
                 rows[i].ppl_unk, rows[i].tokens, rows[i].oov);
-    if (weights_note[0]) fprintf(af.f, "\n%s\n", weights_note);
-    if (rlm_atomic_commit(&af, &err)) {
-        fprintf(stderr, "rlm run: report: %s\n", err.message);
-        return 1;
-    }
-    printf("report: %s\n", r->report.path.path);
-    return 0;
+    fputc('\n', f);
 }
 
 /* The RNN alone: rlm eval's own path (also for character-level models). */
@@ -78,18 +65,53 @@ static void fill_row(row *w, const rlm_mix_scores *sc, const rlm_mix_spec *spec)
     w->tokens = res.tokens, w->oov = res.oov;
 }
 
-int run_evaluate(const rlm_recipe *r, const char *valid, const char *test, int plan_only) {
-    if (plan_only) {
-        print_plan(r, valid, test);
-        return 0;
-    }
+static void load_models(const rlm_recipe *r, mix_models *mm) {
+    mm->rnn_path = r->model.present ? r->model.path.path : NULL;
+    for (int i = 0; i < r->n_ngrams; i++) mm->ngram_paths[mm->n_ngrams++] = r->ngram[i].path.path;
+}
+
+int run_mix_weights(const rlm_recipe *r, const char *valid, rlm_mix_spec *spec, FILE *report) {
+    *spec = r->mix.spec;
+    if (!r->mix.present || spec->n_weights) return 0;
     mix_models mm = {0};
-    mm.rnn_path = r->model.present ? r->model.path.path : NULL;
-    for (int i = 0; i < r->n_ngrams; i++) mm.ngram_paths[mm.n_ngrams++] = r->ngram[i].path.path;
+    load_models(r, &mm);
+    rlm_error err = {0};
+    rlm_mix_scores sc = {0};
+    rlm_mix_em_options em;
+    rlm_mix_em_options_init(&em);
+    double w[RLM_MIX_MAX_MODELS], ppl;
+    int iterations, rc = 1;
+    printf("== mix-weights\n");
+    if (mix_load("run", &mm)) goto done;
+    const int n = mix_n_models(&mm);
+    for (int i = 0; i < n; i++) w[i] = 1.0 / n; /* rlm mix-weights: EM from equal weights */
+    if (rlm_mix_score_file(mm.rnn, (const rlm_ngram *const *)mm.ngrams, mm.n_ngrams, valid, &sc,
+                           &err) ||
+        rlm_mix_em(&sc, w, &em, &iterations, &ppl, &err))
+        goto done;
+    spec->n_weights = n;
+    for (int i = 0; i < n; i++) spec->weight[i] = w[i];
+    char t[256];
+    run_spec_text(spec, t, sizeof t);
+    printf("EM weights on %s: %s after %d iterations (valid ppl %.3f)\n", valid, t,
+           iterations, ppl);
+    if (report)
+        fprintf(report, "Mixture weights by EM on `%s`: %s after %d iterations (valid ppl "
+                "%.3f).\n\n", valid, t, iterations, ppl);
+    rc = 0;
+done:
+    if (rc && err.message[0]) fprintf(stderr, "rlm run: %s\n", err.message);
+    rlm_mix_scores_free(&sc);
+    mix_free(&mm);
+    return rc;
+}
+
+int run_evaluate(const rlm_recipe *r, const char *test, const rlm_mix_spec *spec, FILE *report) {
+    mix_models mm = {0};
+    load_models(r, &mm);
     const int n = mix_n_models(&mm);
     row rows[RLM_MIX_MAX_MODELS + 1];
     int n_rows = 0, rc = 1;
-    char note[512] = "";
     rlm_error err = {0};
     rlm_mix_scores sc = {0};
     printf("== eval\n");
@@ -102,26 +124,7 @@ int run_evaluate(const rlm_recipe *r, const char *valid, const char *test, int p
         if (eval_rnn(mm.rnn, test, &rows[0], &err)) goto done;
         n_rows = 1;
     } else {
-        rlm_mix_spec spec = r->mix.spec;
         const rlm_ngram *const *ng = (const rlm_ngram *const *)mm.ngrams;
-        if (r->mix.present && !spec.n_weights) { /* rlm mix-weights: EM from equal weights */
-            rlm_mix_em_options em;
-            rlm_mix_em_options_init(&em);
-            double w[RLM_MIX_MAX_MODELS], ppl;
-            int iterations;
-            for (int i = 0; i < n; i++) w[i] = 1.0 / n;
-            if (rlm_mix_score_file(mm.rnn, ng, mm.n_ngrams, valid, &sc, &err) ||
-                rlm_mix_em(&sc, w, &em, &iterations, &ppl, &err))
-                goto done;
-            rlm_mix_scores_free(&sc);
-            spec.n_weights = n;
-            for (int i = 0; i < n; i++) spec.weight[i] = w[i];
-            char t[256];
-            spec_text(&spec, t, sizeof t);
-            snprintf(note, sizeof note, "Mixture weights by EM on `%s`: %s after %d iterations "
-                     "(valid ppl %.3f).", valid, t, iterations, ppl);
-            printf("%s\n", note);
-        }
         if (rlm_mix_score_file(mm.rnn, ng, mm.n_ngrams, test, &sc, &err)) goto done;
         for (int i = 0; i < n; i++) {
             rlm_mix_spec one = {RLM_MIX_LINEAR, n, {0}};
@@ -131,10 +134,10 @@ int run_evaluate(const rlm_recipe *r, const char *valid, const char *test, int p
         if (n > 1) {
             row *m = &rows[n_rows++];
             char t[128];
-            spec_text(&spec, t, sizeof t);
+            run_spec_text(spec, t, sizeof t);
             snprintf(m->name, sizeof m->name, "mixture %s%s", t,
-                     spec.kind == RLM_MIX_LOGLINEAR ? " (unnormalised: a tuning score)" : "");
-            fill_row(m, &sc, &spec);
+                     spec->kind == RLM_MIX_LOGLINEAR ? " (unnormalised: a tuning score)" : "");
+            fill_row(m, &sc, spec);
         }
     }
     printf("perplexity on %s (log10-based; OOVs excluded / scored as <unk>)\n", test);
@@ -142,7 +145,8 @@ int run_evaluate(const rlm_recipe *r, const char *valid, const char *test, int p
     for (int i = 0; i < n_rows; i++)
         printf("%-48s %10.3f %13.3f %9zu %6zu\n", rows[i].name, rows[i].ppl, rows[i].ppl_unk,
                rows[i].tokens, rows[i].oov);
-    rc = r->report.present ? write_report(r, test, rows, n_rows, note) : 0;
+    if (report) write_table(report, test, rows, n_rows);
+    rc = 0;
 done:
     if (rc && err.message[0]) fprintf(stderr, "rlm run: %s\n", err.message);
     rlm_mix_scores_free(&sc);

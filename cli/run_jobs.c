@@ -1,0 +1,220 @@
+/* rlm run's n-best and spelling jobs: their steps and tables (run_jobs.h). Per rescoring
+ * system (each n-gram model alone, the RNN alone, the mixture) three steps run rlm: nbest
+ * rescores the dev lists (the new LM score replaces the LM column; Moses: a new feature), tune
+ * searches the LM weight and insertion penalty on them and writes them with -o, nbest applies
+ * them to the test lists. Each system's 1-best, and the lists' own first hypotheses and oracle,
+ * are then scored against the test references in-process (run_score.h). */
+#include "run_jobs.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_score.h"
+
+typedef struct rescoring {
+    char key[16];    /* file names: nbest.KEY.* */
+    char label[320]; /* table row */
+    int rnn, ngram;  /* the RNN; ngram: its index, -1 none, -2 all (with --mix) */
+} system_t;
+
+static int systems(const rlm_recipe *r, const char *mix, system_t *s) {
+    int n = 0;
+    for (int i = 0; i < r->n_ngrams; i++, n++) {
+        snprintf(s[n].key, sizeof s[n].key, "ngram%d", i + 1);
+        snprintf(s[n].label, sizeof s[n].label, "n-gram rescoring (%s)", r->ngram[i].name);
+        s[n].rnn = 0, s[n].ngram = i;
+    }
+    if (r->model.present) {
+        snprintf(s[n].key, sizeof s[n].key, "rnn");
+        snprintf(s[n].label, sizeof s[n].label, "RNN rescoring");
+        s[n].rnn = 1, s[n].ngram = -1, n++;
+    }
+    if (r->mix.present) {
+        snprintf(s[n].key, sizeof s[n].key, "mix");
+        snprintf(s[n].label, sizeof s[n].label, "interpolated rescoring (%s)", mix);
+        s[n].rnn = r->model.present, s[n].ngram = -2, n++;
+    }
+    return n;
+}
+
+static char *job_file(const rlm_recipe *r, const char *key, const char *what) {
+    char name[128];
+    snprintf(name, sizeof name, "nbest.%.15s.%.64s", key, what);
+    return run_path(r->workdir.path, name);
+}
+
+static void add_models(step *s, const rlm_recipe *r, int rnn, int ngram, const char *mix) {
+    if (rnn) step_add(s, "--model"), step_add(s, "%s", r->model.path.path);
+    for (int i = 0; i < r->n_ngrams; i++)
+        if (ngram == -2 || ngram == i) step_add(s, "--ngram"), step_add(s, "%s", r->ngram[i].path.path);
+    if (ngram == -2) step_add(s, "--mix"), step_add(s, "%s", mix);
+}
+
+/* rlm nbest on one set; out: the rescored lists as rlm tune reads them back. */
+static step *rescore(plan *p, const rlm_recipe *r, const system_t *sy,
+                     const rlm_recipe_nbest_set *set, const char *out, const char *mix) {
+    const rlm_recipe_nbest *nb = &r->nbest;
+    step *s = plan_step(p, "nbest");
+    step_add(s, "nbest"), step_add(s, "--format"), step_add(s, "%s", nb->format_name);
+    for (int i = 0; i < set->n_inputs; i++) step_add(s, "%s", set->inputs[i].path);
+    add_models(s, r, sy->rnn, sy->ngram, mix);
+    step_add(s, nb->format == RLM_RECIPE_NBEST_MOSES ? "--add-column" : "--replace-lm");
+    step_add(s, "-o"), step_add(s, "%s", out);
+    return s;
+}
+
+/* [lo, hi, step] -> rlm tune's LO:HI:N (the points lo, lo + step, ... up to hi). */
+static void add_grid(step *s, const char *opt, const rlm_recipe_range *g) {
+    if (!g->present) return;
+    int n = (int)floor((g->hi - g->lo) / g->step + 1e-9) + 1;
+    step_add(s, "%s", opt), step_add(s, "%.10g:%.10g:%d", g->lo, g->lo + (n - 1) * g->step, n);
+}
+
+static void plan_system(plan *p, const rlm_recipe *r, const system_t *sy, const char *mix) {
+    const rlm_recipe_nbest *nb = &r->nbest;
+    const rlm_recipe_tune *t = &r->tune;
+    char *opts = NULL;
+    if (t->present) {
+        char *dev = job_file(r, sy->key, "dev"), *ext[2];
+        rescore(p, r, sy, &nb->dev, dev, mix);
+        step *s = plan_step(p, "tune");
+        step_add(s, "tune"), step_add(s, "--format"), step_add(s, "%s", nb->format_name);
+        step_add(s, "%s", dev);
+        if (nb->format == RLM_RECIPE_NBEST_KALDI && nb->dev.n_inputs > 1) {
+            ext[0] = job_file(r, sy->key, "dev.ac"), ext[1] = job_file(r, sy->key, "dev.lm");
+            step_add(s, "%s", ext[0]), step_add(s, "%s", ext[1]);
+            free(ext[0]), free(ext[1]);
+        }
+        step_add(s, "--ref"), step_add(s, "%s", nb->dev.references.path);
+        step_add(s, "--metric"), step_add(s, t->bleu ? "bleu" : "wer");
+        add_grid(s, "--lm-weight", &t->lm_weight);
+        add_grid(s, "--wip", &t->wip);
+        opts = job_file(r, sy->key, "opts");
+        step_add(s, "-o"), step_add(s, "%s", opts);
+        s->out = job_file(r, sy->key, "tune.txt");
+        free(dev);
+    }
+    char *test = job_file(r, sy->key, "test"), *best = job_file(r, sy->key, "test.1best");
+    step *s = rescore(p, r, sy, &nb->test, test, mix);
+    step_add(s, "--best"), step_add(s, "%s", best);
+    if (opts) s->opts_file = opts;
+    else step_add(s, "--lm-weight"), step_add(s, "%.10g", nb->lm_weight), step_add(s, "--wip"),
+        step_add(s, "%.10g", nb->wip);
+    free(test), free(best);
+}
+
+static void plan_spell(plan *p, const rlm_recipe *r, const char *mix) {
+    const rlm_recipe_spell *sp = &r->spell;
+    step *s = plan_step(p, "spell");
+    step_add(s, "spell");
+    add_models(s, r, 1, r->mix.present ? -2 : -1, mix);
+    step_add(s, "--dict"), step_add(s, "%s", sp->dict ? sp->dict : "en_US");
+    if (sp->beam) step_add(s, "--beam"), step_add(s, "%d", sp->beam);
+    if (sp->max_cands) step_add(s, "--max-cands"), step_add(s, "%d", sp->max_cands);
+    if (sp->oov_penalty) step_add(s, "--oov-penalty"), step_add(s, "%.10g", sp->oov_penalty);
+    step_add(s, "%s", sp->input.path);
+    s->out = run_strdup(sp->output.path);
+}
+
+int run_jobs_plan(plan *p, const rlm_recipe *r, const char *mix) {
+    int bad = 0;
+    if (r->tune.mix_weight.present) {
+        printf("  -  tune      NOT AVAILABLE: tune.mix_weight (rlm tune interpolates two LM "
+               "columns log-linearly, and rlm nbest cannot apply that): give mix.weights\n");
+        bad = 1;
+    }
+    if (r->tune.present && r->nbest.format == RLM_RECIPE_NBEST_SRILM) {
+        printf("  -  tune      NOT AVAILABLE: srilm lists are a directory of files, which rlm "
+               "run does not pass to rlm tune\n");
+        bad = 1;
+    }
+    if (r->nbest.present && !bad) {
+        system_t sys[RLM_MIX_MAX_MODELS + 1];
+        int n = systems(r, mix, sys);
+        for (int i = 0; i < n; i++) plan_system(p, r, &sys[i], mix);
+    }
+    if (r->spell.present) plan_spell(p, r, mix);
+    return bad;
+}
+
+static void score_row(FILE *f, const char *name, const run_score *s, const char *weights) {
+    const rlm_wer_counts *c = &s->wer;
+    fprintf(f, "| %s | %.2f | %lld | %lld | %lld | %lld | %.2f | %s |\n", name,
+            rlm_wer_percent(c), (long long)c->sub, (long long)c->del, (long long)c->ins,
+            (long long)c->ref_words, rlm_bleu_score(&s->bleu, RLM_BLEU_SMOOTH_EXP, NULL, NULL),
+            weights);
+}
+
+/* The options tune wrote (one line), for the table. */
+static void read_weights(const char *path, char *buf, size_t cap) {
+    FILE *f = fopen(path, "r");
+    buf[0] = '\0';
+    if (f && fgets(buf, (int)cap, f)) buf[strcspn(buf, "\n")] = '\0';
+    if (f) fclose(f);
+}
+
+static int nbest_table(FILE **out, int n_out, const rlm_recipe *r, const char *mix) {
+    const rlm_recipe_nbest *nb = &r->nbest;
+    const char *ref = nb->test.references.path;
+    const char *inputs[64];
+    int n_in = nb->test.n_inputs < 64 ? nb->test.n_inputs : 64;
+    for (int i = 0; i < n_in; i++) inputs[i] = nb->test.inputs[i].path;
+    run_score base, oracle, rows[RLM_MIX_MAX_MODELS + 1];
+    char weights[RLM_MIX_MAX_MODELS + 1][256];
+    system_t sys[RLM_MIX_MAX_MODELS + 1];
+    int n = systems(r, mix, sys);
+    if (run_score_lists(nb->format_name, inputs, n_in, ref, &base, &oracle)) return 1;
+    for (int i = 0; i < n; i++) {
+        char *best = job_file(r, sys[i].key, "test.1best"), *opts = job_file(r, sys[i].key, "opts");
+        int bad = run_score_file(ref, best, 0, &rows[i]);
+        if (r->tune.present) read_weights(opts, weights[i], sizeof weights[i]);
+        else snprintf(weights[i], sizeof weights[i], "--lm-weight %g --wip %g", nb->lm_weight, nb->wip);
+        free(best), free(opts);
+        if (bad) return 1;
+    }
+    for (int k = 0; k < n_out; k++) {
+        FILE *f = out[k];
+        fprintf(f, "## N-best rescoring\n\nTest lists: %s (%s), %lld utterances, references `%s`. ",
+                inputs[0], nb->format_name, (long long)base.wer.sentences, ref);
+        if (r->tune.present)
+            fprintf(f, "Weights tuned on `%s` for %s by rlm tune.", nb->dev.inputs[0].path,
+                    r->tune.bleu ? "BLEU" : "WER");
+        fprintf(f, "\nWER as rlm wer (sclite's alignment), BLEU as rlm bleu (corpus BLEU-4).\n\n"
+                   "| system | WER %% | sub | del | ins | ref words | BLEU | weights |\n"
+                   "|---|---:|---:|---:|---:|---:|---:|---|\n");
+        score_row(f, "baseline 1-best (the lists' ranking)", &base, "");
+        for (int i = 0; i < n; i++) score_row(f, sys[i].label, &rows[i], weights[i]);
+        score_row(f, "n-best oracle (fewest errors per utterance)", &oracle, "");
+        fputc('\n', f);
+    }
+    return 0;
+}
+
+static int spell_table(FILE **out, int n_out, const rlm_recipe *r) {
+    const rlm_recipe_spell *sp = &r->spell;
+    run_score in, fixed;
+    if (run_score_file(sp->references.path, sp->input.path, RLM_TRN_PLAIN, &in) ||
+        run_score_file(sp->references.path, sp->output.path, RLM_TRN_PLAIN, &fixed))
+        return 1;
+    for (int k = 0; k < n_out; k++) {
+        FILE *f = out[k];
+        fprintf(f, "## Spelling correction\n\nAgainst `%s`, %lld sentences (WER as rlm wer "
+                "--plain).\n\n| text | WER %% | sub | del | ins | ref words | BLEU | |\n"
+                "|---|---:|---:|---:|---:|---:|---:|---|\n", sp->references.path,
+                (long long)in.wer.sentences);
+        score_row(f, "input", &in, sp->input.path);
+        score_row(f, "rlm spell", &fixed, sp->output.path);
+        fputc('\n', f);
+    }
+    return 0;
+}
+
+int run_jobs_report(const rlm_recipe *r, const char *mix, FILE *report) {
+    FILE *out[2] = {stdout, report};
+    const int n_out = report ? 2 : 1;
+    if (r->nbest.present && r->nbest.test.references.path && nbest_table(out, n_out, r, mix))
+        return 1;
+    if (r->spell.present && r->spell.references.path && spell_table(out, n_out, r)) return 1;
+    return 0;
+}
