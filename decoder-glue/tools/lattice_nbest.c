@@ -347,7 +347,8 @@ int lat_nbest(ps_lattice_t *dag, ngram_model_t *lm, const lat_nbest_config *cfg,
     }
     if (rc == 0 && s.n_heap == 0) rc = fail(msg, msg_size, "no path from <s> to </s> in the lattice");
 
-    while (rc == 0 && kept < cfg->n && s.n_heap > 0) {
+    int want = cfg->n_search > cfg->n ? cfg->n_search : cfg->n;
+    while (rc == 0 && kept < want && s.n_heap > 0) {
         if (stats->pops >= cfg->max_pops || s.n_paths >= cfg->max_paths) {
             stats->stopped_early = 1;
             break;
@@ -420,7 +421,8 @@ int lat_nbest(ps_lattice_t *dag, ngram_model_t *lm, const lat_nbest_config *cfg,
         return -1;
     }
     /* A* pops complete paths best first only when its heuristic never underestimates; the
-     * bigram heuristic can, so sort what it found. */
+     * bigram heuristic can, so sort what it found and keep the best n. */
     qsort(out, (size_t)kept, sizeof *out, by_total_desc);
-    return kept;
+    for (int i = cfg->n; i < kept; i++) free(out[i].text);
+    return kept < cfg->n ? kept : cfg->n;
 }

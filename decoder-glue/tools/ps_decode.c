@@ -18,8 +18,10 @@
 /* The lattice search returns the same words once per segmentation and pronunciation; these
  * bound its work per utterance (a few seconds at most on the demo's verses). */
 #define MAX_POPS 200000L
-#define MAX_PATHS 4000000L
+#define MAX_PATHS 3000000L
 #define MAX_WORDS 512
+/* The search finds this many times n_best hypotheses and keeps the best (lattice_nbest.h). */
+#define SEARCH_FACTOR 10
 
 static double now_s(void)
 {
@@ -114,7 +116,8 @@ static int write_nbest(const ps_decode *d, const char *utt, const char *onebest,
         t->lattice_errors++;
         return 0;
     }
-    lat_hyp *hyps = calloc((size_t)d->n_best, sizeof *hyps);
+    int n_search = d->n_best * SEARCH_FACTOR;
+    lat_hyp *hyps = calloc((size_t)n_search, sizeof *hyps);
     if (!hyps) {
         fprintf(stderr, "ps_nbest: %s: out of memory\n", utt);
         t->lattice_errors++;
@@ -122,6 +125,7 @@ static int write_nbest(const ps_decode *d, const char *utt, const char *onebest,
     }
     lat_nbest_config cfg = {
         .n = d->n_best,
+        .n_search = n_search,
         .lm_weight = d->bestpath_lw,
         .word_bonus = (d->bestpath_lw / d->lw) * d->log_wip,
         .max_pops = MAX_POPS,
