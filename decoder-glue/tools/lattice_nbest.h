@@ -6,7 +6,7 @@
  * [NOISE]) with the n-gram LM as if they were words, which gives every path through a filler
  * node a huge LM penalty. Festival's speech has pauses, so the decoder's own best path often
  * goes through <sil>, and ps_nbest's 100 hypotheses then miss it (12 of 20 test utterances in
- * our first run), and its ps_nbest_seg() reports zero scores besides.
+ * our first run); its ps_nbest_seg() segments report zero acoustic and LM scores besides.
  * This search walks the same lattice as pocketsphinx's bestpath search does (ps_lattice_bestpath):
  * a filler node adds its acoustic score and leaves the LM context as it was; the links
  * pocketsphinx adds to bypass fillers carry the filler's score plus its insertion penalty (log
@@ -26,8 +26,8 @@
  * The A* heuristic is the best bigram-scored completion from each node (as pocketsphinx's). A
  * trigram can score above its bigram, so the heuristic is not a bound and A* may complete worse
  * paths before better ones: it collects n_search hypotheses and keeps the best n. With n_search
- * = n = 100, 9 of 300 test lists missed pocketsphinx's 1-best; with n_search = 2000 it was at
- * rank 1 in every list checked. */
+ * = n = 100, 9 of the 300 test lists missed pocketsphinx's 1-best; with n_search = 1000, 4 of
+ * 300 (test) and none of 200 (dev). */
 #ifndef RLM_TOOLS_LATTICE_NBEST_H
 #define RLM_TOOLS_LATTICE_NBEST_H
 

@@ -38,9 +38,8 @@ static int split_words(char *s, char **words, int max)
     return n;
 }
 
-/* pocketsphinx's log, captured to write it to --log and to read the one number the API does
- * not give: bestpath's score of the best path without the final node ("Bestpath score: N"). */
-
+/* sphinxbase's message callback: copies each message to the log file and catches bestpath's
+ * score (see ps_log in ps_decode.h). */
 static void log_cb(void *user, err_lvl_t level, const char *fmt, ...)
 {
     ps_log *log = user;
@@ -105,8 +104,8 @@ static int64_t recompute_lscore(const ps_decode *d, const char *text, int *n_unk
     return l;
 }
 
-/* Writes up to d->n_best hypotheses of the utterance just decoded. Returns their number and,
- * in *best_rank, the rank of the one equal to onebest (0 when absent). */
+/* Writes up to d->n_best hypotheses of the utterance just decoded and returns their number;
+ * counts in *t the lists that lack onebest (pocketsphinx's own 1-best) and prints the checks. */
 static int write_nbest(const ps_decode *d, const char *utt, const char *onebest,
                        int32 ps_score, int check, FILE *out, ps_totals *t)
 {
