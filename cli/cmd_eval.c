@@ -44,17 +44,11 @@ int cmd_eval(int argc, char **argv) {
         {"--per-sentence", ARG_FLAG, &per_sentence}, {"--mix", ARG_STRING, &mix_text},
     };
     const char *pos[1] = {NULL};
-    int n_pos, help;
-    if (args_parse(argc, argv, specs, sizeof specs / sizeof specs[0], pos, 1, &n_pos, &help))
-        return 2;
-    if (help) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
-    if (!model_path && !mm.n_ngrams) {
-        fprintf(stderr, "rlm eval: --model or --ngram is required\n%s", usage_text);
-        return 2;
-    }
+    int n_pos, status = args_parse_or_help(argc, argv, specs, sizeof specs / sizeof specs[0], pos,
+                                           1, &n_pos, usage_text);
+    if (status >= 0) return status;
+    if (!model_path && !mm.n_ngrams)
+        return args_usage_error("eval", usage_text, "%s", "--model or --ngram is required");
 
     const char *text = n_pos ? pos[0] : "/dev/stdin";
     if (mm.n_ngrams) {

@@ -40,13 +40,9 @@ int cmd_mix_weights(int argc, char **argv) {
         {"--init", ARG_STRING, &init},
     };
     const char *pos[1] = {NULL};
-    int n_pos, help;
-    if (args_parse(argc, argv, specs, sizeof specs / sizeof specs[0], pos, 1, &n_pos, &help))
-        return 2;
-    if (help) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
+    int n_pos, status = args_parse_or_help(argc, argv, specs, sizeof specs / sizeof specs[0], pos,
+                                           1, &n_pos, usage_text);
+    if (status >= 0) return status;
     const int n = mix_n_models(&mm);
     if (n < 2) {
         fprintf(stderr, "rlm mix-weights: need at least two models (--model and --ngram, or two "
