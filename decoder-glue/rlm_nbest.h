@@ -11,7 +11,7 @@
  *   SRILM 1.0     `NBestList1.0` then `(bytelog) w1 ...`            log10 = b * 1024 / (10000.5 ln 10)
  *                 (SRILM Prob.h BytelogToLogP: bytelog = rint(ln P * 10000.5 / 1024)); the one
  *                 score is the total, read into column "ac" as SRILM's own reader does
- *   pocketsphinx  log base 1.0001 (`utt rank ascore lscore w1 ...`)  log10 = s * log10(1.0001)
+ *   pocketsphinx  log base 1.0001 (`utt rank ascore lscore nwords w1 ...`)  log10 = s * log10(1.0001)
  *   TSV           log10                                             as is
  * Moses feature values and the Moses total are kept as given: they are a log-linear model's
  * inputs and output, not probabilities of one base.

@@ -169,8 +169,9 @@ static void test_moses(void) {
 
 static void test_pocketsphinx(void) {
     /* log base 1.0001: -10000 is log10 -0.4342727686266485 */
-    rlm_nbest *nb = parse1(RLM_NBEST_POCKETSPHINX, "u1 1 -10000 -20000 go forward\n"
-                                                   "u1 2 -10010 -19000 go for word\nu2 1 0 0\n",
+    rlm_nbest *nb = parse1(RLM_NBEST_POCKETSPHINX, "u1 1 -10000 -20000 2 go forward\n"
+                                                   "u1 2 -10010 -19000 3 go for word\n"
+                                                   "u2 1 0 0 0\n",
                            "ps.nbest");
     if (!nb) return;
     CHECK_NEAR(nb->utts[0].hyps[0].score[0], -0.4342727686266485, 1e-15);
@@ -241,8 +242,13 @@ static void test_errors(void) {
     CHECK_CONTAINS(parse_error(RLM_NBEST_MOSES, m3, 1), "in.1:1: features: value '1' before");
     const char *p1[] = {"u 1 -5\n"};
     CHECK_CONTAINS(parse_error(RLM_NBEST_POCKETSPHINX, p1, 1), "in.1:1: lscore: missing");
-    const char *p2[] = {"u 0 -5 -6 a\n"};
+    const char *p2[] = {"u 0 -5 -6 1 a\n"};
     CHECK_CONTAINS(parse_error(RLM_NBEST_POCKETSPHINX, p2, 1), "in.1:1: rank: expected a rank");
+    const char *p3[] = {"u 1 -5 -6 3 a b\n"}; /* a cut line */
+    CHECK_CONTAINS(parse_error(RLM_NBEST_POCKETSPHINX, p3, 1),
+                   "in.1:1: nwords: 3, but the line has 2 words");
+    const char *p4[] = {"u 1 -5 -6 a b\n"}; /* the form without nwords */
+    CHECK_CONTAINS(parse_error(RLM_NBEST_POCKETSPHINX, p4, 1), "in.1:1: nwords:");
     const char *v1[] = {"u\t1\t-1\t-2\n"};
     CHECK_CONTAINS(parse_error(RLM_NBEST_TSV, v1, 1), "in.1:1: words: missing");
     const char *v2[] = {"#utt\trank\tac\n"};

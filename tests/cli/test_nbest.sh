@@ -57,7 +57,7 @@ awk -v l="$ln10" 'FILENAME == ARGV[1] { ac[$1] = -$2 / l; next } FILENAME == ARG
     { key = $1; split(key, k, "-"); $1 = ""; sub(/^ /, "")
       printf "%s\t%s\t%.12g\t%.12g\t%s\n", k[1], k[2], ac[key], lm[key], $0 }' \
     "$D/kaldi.ac" "$D/kaldi.lm" "$D/kaldi.text" >"$tmp/in.tsv"
-awk -F'\t' -v p=4.342727686266485e-05 '{ printf "%s %s %.0f %.0f %s\n", $1, $2, $3 / p, $4 / p, $5 }' \
+awk -F'\t' -v p=4.342727686266485e-05 '{ printf "%s %s %.0f %.0f %d %s\n", $1, $2, $3 / p, $4 / p, split($5, w, " "), $5 }' \
     "$tmp/in.tsv" >"$tmp/in.ps"
 mkdir -p "$tmp/srilm"
 awk -F'\t' -v d="$tmp/srilm" '{ printf "%.12g %.12g %d %s\n", $3, $4, split($5, w, " "), $5 > (d "/" $1 ".nbest") }' "$tmp/in.tsv"
