@@ -7,10 +7,11 @@ build_pkgs="gcc make libopenblas-dev libyaml-dev zlib1g-dev liblzma-dev sctk hun
 # hunspell, hunspell-en-us: the spelling candidates of rlm spell (tests/cli/test_spell.sh).
 # The sanitizer and fuzzing runtimes come with clang; `make test` uses gcc's, `make fuzz` clang's.
 demo_pkgs="bible-kjv bible-kjv-text pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
-  pkg-config festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k sox"
+  pkg-config festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k sox irstlm"
 # The ASR demo: pocketsphinx 0.8 decodes (build/ps_nbest links its library, found by pkg-config)
 # speech that Festival synthesises from held-out verses with three US English voices
 # (festvox-kdlpc16k provides the voice ked_diphone); sox resamples it and adds a noise floor.
+# irstlm: the n-gram ARPA that recipes/asr-pocketsphinx.yaml builds on KJV train (recipes/irstlm_arpa.sh).
 bench_pkgs="bible-kjv bible-kjv-text"
 
 case "${1:-build}" in
