@@ -1,7 +1,7 @@
 /* A* n-best over a pocketsphinx lattice with fillers bypassed (see lattice_nbest.h). */
 #include "lattice_nbest.h"
+#include "tool_error.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,15 +43,6 @@ typedef struct search {
     int n_nodes, n_edges;
     long n_paths, cap_paths, n_heap, cap_heap;
 } search;
-
-static int fail(char *msg, size_t msg_size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, msg_size, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* Pointer -> node index, open addressing: links name their nodes by pointer. */
 typedef struct ptr_map {

@@ -1,9 +1,9 @@
 /* RIFF/WAVE reader for 16-bit mono PCM (see wav_read.h). Chunks other than "fmt " and "data"
  * (LIST, fact, ...) are skipped, as sox and Festival may write them. */
 #include "wav_read.h"
+#include "tool_error.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +11,6 @@
 
 /* Larger files are surely not one utterance; refusing them keeps a wrong path from eating memory. */
 #define WAV_MAX_BYTES (512L * 1024 * 1024)
-
-static int fail(char *msg, size_t msg_size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, msg_size, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static uint32_t le32(const unsigned char *p)
 {
