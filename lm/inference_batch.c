@@ -58,12 +58,7 @@ static void add_in_class(const rlm_model *m, const float *Ht, const int32_t *wor
                          float *lp, float *gathered, float *wl, int32_t *order, int32_t *start) {
     const rlm_vocab *v = m->vocab;
     const int H = m->cfg.hidden_size, C = m->C;
-    memset(start, 0, (size_t)(C + 1) * sizeof(int32_t));
-    for (int i = 0; i < n; i++) start[rlm_vocab_class_of(v, words[i]) + 1]++;
-    for (int k = 0; k < C; k++) start[k + 1] += start[k];
-    for (int k = C; k > 0; k--) start[k] = start[k - 1]; /* start[k+1]: cursor of class k */
-    start[0] = 0;
-    for (int i = 0; i < n; i++) order[start[rlm_vocab_class_of(v, words[i]) + 1]++] = i;
+    rlm_group_by_class(v, words, n, order, start);
     for (int k = 0; k < C; k++) {
         const int s = start[k], nk = start[k + 1] - s;
         if (!nk) continue;
@@ -82,21 +77,12 @@ static void add_in_class(const rlm_model *m, const float *Ht, const int32_t *wor
     }
 }
 
-static int32_t widest_class(const rlm_vocab *v) {
-    int32_t mx = 0;
-    for (int32_t k = 0; k < rlm_vocab_num_classes(v); k++) {
-        const int32_t w = rlm_vocab_class_end(v, k) - rlm_vocab_class_begin(v, k);
-        mx = w > mx ? w : mx;
-    }
-    return mx;
-}
-
 void rlm_model_log10prob_batch(const rlm_model *m, const rlm_state *const *states,
                                const int32_t *words_in, int n, float *out) {
     if (n <= 0) return;
     const int H = m->cfg.hidden_size, L = m->cfg.layers;
     const size_t N = (size_t)n;
-    const int width = m->C ? m->C : m->V, maxw = m->C ? widest_class(m->vocab) : 0;
+    const int width = m->C ? m->C : m->V, maxw = m->C ? rlm_widest_class(m->vocab) : 0;
     /* layout: Ht [n x H] | logits [n x width] | gathered [n x H] | wl [n x maxw] */
     float *Ht = rlm_scratch_floats(N * (2 * (size_t)H + width + maxw));
     int32_t *ints = malloc((N + (size_t)m->C + 1 + N) * sizeof(int32_t));

@@ -49,6 +49,14 @@ rlm_status rlm_config_validate(const rlm_model_config *cfg, const rlm_vocab *voc
 rlm_status rlm_model_alloc(const rlm_model_config *cfg, rlm_vocab *vocab, rlm_model **out,
                            rlm_error *err);
 
+/* Stable counting sort of n words by output class, so that each class's rows can be one sgemm:
+ * order receives the row indices grouped by class, and class k's rows are
+ * order[start[k] .. start[k+1]) (start has num_classes + 1 entries). */
+void rlm_group_by_class(const rlm_vocab *v, const int32_t *words, int n, int32_t *order,
+                        int32_t *start);
+/* The number of ids in the widest output class. */
+int32_t rlm_widest_class(const rlm_vocab *v);
+
 /* The hidden state of one stream: per layer h (and c for LSTM), each hidden_size floats. */
 struct rlm_state {
     int32_t layers, hidden, has_cell;

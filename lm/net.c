@@ -17,15 +17,6 @@ static void *carve(carver *c, size_t bytes) {
     return p;
 }
 
-static int32_t largest_class(const rlm_vocab *v) {
-    int32_t mx = 0;
-    for (int32_t k = 0; k < rlm_vocab_num_classes(v); k++) {
-        int32_t w = rlm_vocab_class_end(v, k) - rlm_vocab_class_begin(v, k);
-        mx = w > mx ? w : mx;
-    }
-    return mx;
-}
-
 static void lay_out(rlm_net *n, carver *c) {
     const rlm_model *m = n->m;
     const size_t N = (size_t)n->N, B = (size_t)n->B, H = (size_t)m->cfg.hidden_size;
@@ -50,7 +41,7 @@ static void lay_out(rlm_net *n, carver *c) {
     n->Htop = carve(c, N * H * F);
     n->drop_top = n->training ? carve(c, N * H * F) : NULL;
     if (m->C) {
-        n->max_class = largest_class(m->vocab);
+        n->max_class = rlm_widest_class(m->vocab);
         n->probs = carve(c, N * (size_t)m->C * F);
         n->order = carve(c, N * sizeof(int32_t));
         n->class_start = carve(c, ((size_t)m->C + 1) * sizeof(int32_t));

@@ -7,23 +7,6 @@
 #include "net.h"
 #include "softmax.h"
 
-/* Stable counting sort of the rows by the class of their target. */
-static void group_rows_by_class(rlm_net *n) {
-    const rlm_vocab *v = n->m->vocab;
-    const int C = n->m->C;
-    memset(n->class_start, 0, (size_t)(C + 1) * sizeof(int32_t));
-    for (int r = 0; r < n->N; r++) n->class_start[rlm_vocab_class_of(v, n->y[r]) + 1]++;
-    for (int k = 0; k < C; k++) n->class_start[k + 1] += n->class_start[k];
-    /* Shift right by one so class_start[k+1] is the start of class k: it serves as the cursor
-     * while rows are placed, and ends as the start of class k+1. */
-    for (int k = C; k > 0; k--) n->class_start[k] = n->class_start[k - 1];
-    n->class_start[0] = 0;
-    for (int r = 0; r < n->N; r++) {
-        int k = rlm_vocab_class_of(v, n->y[r]);
-        n->order[n->class_start[k + 1]++] = r;
-    }
-}
-
 double output_class_forward(rlm_net *n, float *lp) {
     const rlm_model *m = n->m;
     const rlm_vocab *v = m->vocab;
@@ -39,7 +22,7 @@ double output_class_forward(rlm_net *n, float *lp) {
         if (lp) lp[r] = lpc;
         loss -= lpc;
     }
-    group_rows_by_class(n);
+    rlm_group_by_class(v, n->y, N, n->order, n->class_start);
     for (int k = 0; k < C; k++) {
         const int s = n->class_start[k], nk = n->class_start[k + 1] - s;
         if (!nk) continue;
