@@ -2,9 +2,12 @@
 # Installs, with apt-get, the Debian packages a step needs, when they are missing. Idempotent and
 # quiet when everything is there.   usage: scripts/setup.sh build|demo|bench
 set -eu
-build_pkgs="gcc make libopenblas-dev libyaml-dev zlib1g-dev liblzma-dev sctk hunspell hunspell-en-us"
+build_pkgs="gcc g++ make libopenblas-dev libyaml-dev zlib1g-dev liblzma-dev sctk hunspell hunspell-en-us
+  libfst-dev libfst-tools"
 # sctk: NIST sclite, which tests/cli/test_wer_sclite.sh checks rlm wer against.
 # hunspell, hunspell-en-us: the spelling candidates of rlm spell (tests/cli/test_spell.sh).
+# g++, libfst-dev: the extern "C" OpenFst wrapper (decoder-glue/fst_wrap.cc); libfst-tools:
+# fstcompile/fstprint, the independent reference the lattice tests compare with.
 # The sanitizer and fuzzing runtimes come with clang; `make test` uses gcc's, `make fuzz` clang's.
 demo_pkgs="bible-kjv bible-kjv-text pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   pkg-config festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k sox irstlm"
