@@ -3,6 +3,8 @@
 #   OUTDIR/S.nbest  "utt-id rank ascore lscore nwords w1 ..." up to ASR_NBEST (100) per utterance,
 #                   scores in pocketsphinx's log base 1.0001 (decoder-glue/tools/ps_nbest.c)
 #   OUTDIR/S.1best  "utt-id w1 ..." pocketsphinx's own best path
+#   OUTDIR/lattices/S/UTT.slf  the word lattices, HTK SLF as pocketsphinx writes them (ln acoustic
+#                   scores, no LM scores), for `rlm lattice`
 #   OUTDIR/S.decode.log  ps_nbest's score checks and timing; S.nbest.log pocketsphinx's own log
 # for S in dev and test (or the sets named as arguments after OUTDIR).
 # usage: scripts/asr_decode.sh [OUTDIR [SET...]]     (default data/asr, dev test)
@@ -21,14 +23,17 @@ for set in $sets; do
     scp=$out/$set/wav.scp
     [ -r "$scp" ] || { echo "asr_decode: $scp not found (scripts/asr_prepare.sh)" >&2; exit 1; }
     nbest=$out/$set.nbest
-    if [ -s "$nbest" ] && [ -s "$out/$set.1best" ] && [ "$nbest" -nt "$scp" ] && [ "$nbest" -nt "$ps_nbest" ]; then
+    lat=$out/lattices/$set
+    if [ -s "$nbest" ] && [ -s "$out/$set.1best" ] && [ "$nbest" -nt "$scp" ] && [ "$nbest" -nt "$ps_nbest" ] &&
+        [ "$(find "$lat" -name '*.slf' 2>/dev/null | wc -l)" -eq "$(grep -c . "$scp")" ]; then
         echo "asr_decode: $nbest is up to date"
         continue
     fi
-    echo "asr_decode: decoding $(wc -l <"$scp") $set utterances into $nbest" >&2
+    echo "asr_decode: decoding $(wc -l <"$scp") $set utterances into $nbest and $lat/" >&2
+    mkdir -p "$lat"
     # shellcheck disable=SC2086
     if ! nice -n 19 "$ps_nbest" --n-best "${ASR_NBEST:-100}" --check "${ASR_CHECK:-3}" \
-        ${PS_NBEST_ARGS:-} "$scp" "$nbest" "$out/$set.1best" 2>"$out/$set.decode.log"; then
+        --lattice-dir "$lat" ${PS_NBEST_ARGS:-} "$scp" "$nbest" "$out/$set.1best" 2>"$out/$set.decode.log"; then
         cat "$out/$set.decode.log" >&2
         echo "asr_decode: ps_nbest failed on $scp" >&2
         exit 1

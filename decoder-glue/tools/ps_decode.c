@@ -172,6 +172,32 @@ static int write_nbest(const ps_decode *d, const char *utt, const char *onebest,
     return n;
 }
 
+/* pocketsphinx's own HTK SLF writer (words on nodes, acoustic link scores a= in ln, no LM
+ * scores), written under a temporary name and renamed, so a killed run leaves no torn file. */
+static void write_lattice(const ps_decode *d, const char *utt, ps_totals *t)
+{
+    ps_lattice_t *dag = ps_get_lattice(d->ps);
+    size_t len = strlen(d->lattice_dir) + strlen(utt) + 16;
+    char *path = malloc(len), *tmp = malloc(len + 4);
+    if (dag && path && tmp) {
+        snprintf(path, len, "%s/%s.slf", d->lattice_dir, utt);
+        snprintf(tmp, len + 4, "%s.tmp", path);
+        if (ps_lattice_write_htk(dag, tmp) == 0 && rename(tmp, path) == 0) {
+            t->lattices_written++;
+            tmp[0] = 0;
+        } else {
+            fprintf(stderr, "ps_nbest: %s: cannot write the lattice %s\n", utt, path);
+            t->lattice_errors++;
+        }
+        if (tmp[0]) remove(tmp);
+    } else {
+        fprintf(stderr, "ps_nbest: %s: no lattice to write\n", utt);
+        t->lattice_errors++;
+    }
+    free(path);
+    free(tmp);
+}
+
 int ps_decode_file(ps_decode *d, const char *utt, const char *wav, int check, FILE *nbest,
                    FILE *onebest, ps_totals *t)
 {
@@ -204,6 +230,7 @@ int ps_decode_file(ps_decode *d, const char *utt, const char *wav, int check, FI
     if (!best) return -1;
     fprintf(onebest, "%s%s%s\n", utt, *best ? " " : "", best);
     int kept = write_nbest(d, utt, best, score, check, nbest, t);
+    if (d->lattice_dir) write_lattice(d, utt, t);
     double t2 = now_s();
     if (kept == 0) fprintf(stderr, "ps_nbest: %s: no hypotheses\n", utt);
     free(best);

@@ -24,13 +24,14 @@ typedef struct ps_decode {
     double log_wip; /* log base 1.0001 of -wip */
     long samprate;
     int n_best;
+    const char *lattice_dir; /* when set, each utterance's lattice goes to DIR/UTT.slf */
     char *fillers[PS_MAX_FILLERS]; /* the acoustic model's noisedict words */
     int n_fillers;
     ps_log log; /* registered with sphinxbase: a ps_decode must not move while open */
 } ps_decode;
 
 typedef struct ps_totals {
-    int utts, failed, hyps, lattice_errors, stopped_early, unknown, lscore_mismatch, best_missing;
+    int utts, failed, hyps, lattices_written, lattice_errors, stopped_early, unknown, lscore_mismatch, best_missing;
     long pops;
     double audio_s, decode_s, nbest_s;
 } ps_totals;

@@ -1,7 +1,8 @@
 /* ps_nbest: decodes WAV files with pocketsphinx 0.8 (5prealpha, Debian 12) into n-best lists
  * with acoustic and LM scores, for the ASR rescoring demo. A tool, not part of librlm.
  *
- *   ps_nbest [--n-best N] [--check K] [--log FILE] [-PSARG VALUE ...] WAV_SCP NBEST_OUT ONEBEST_OUT
+ *   ps_nbest [--n-best N] [--check K] [--log FILE] [--lattice-dir DIR] [-PSARG VALUE ...]
+ *            WAV_SCP NBEST_OUT ONEBEST_OUT
  *   ps_nbest --vocab [-lm FILE]
  *
  * WAV_SCP: one utterance a line, "utt-id path.wav" (Kaldi's wav.scp without pipes); the audio is
@@ -19,6 +20,9 @@
  * pocketsphinx's own ranking is ascore + bestpathlw * lscore + (bestpathlw/lw) * (nwords+1) * log wip
  * (9.5, 6.5 and 0.65 by default).
  * ONEBEST_OUT: "utt-id w1 w2 ..." per utterance: pocketsphinx's own best path (ps_get_hyp).
+ * --lattice-dir DIR: also DIR/UTT.slf, the word lattice the n-best lists come from, in HTK SLF as
+ * pocketsphinx's ps_lattice_write_htk writes it (words on nodes, pronunciation variants as v=,
+ * acoustic scores a= in ln, no LM scores: the rescorer adds its own).
  * Both outputs are written to temporary files and renamed into place at the end.
  *
  * Options starting with one dash go to pocketsphinx unchanged (-beam 1e-60, -lw 10, ...). The
@@ -46,7 +50,7 @@
 
 typedef struct options {
     int n_best, check, vocab;
-    const char *log, *scp, *nbest_out, *onebest_out;
+    const char *log, *lattice_dir, *scp, *nbest_out, *onebest_out;
     char *ps_argv[MAX_PS_ARGS + 16];
     int ps_argc;
 } options;
@@ -58,8 +62,8 @@ typedef struct out_file {
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: ps_nbest [--n-best N] [--check K] [--log FILE] [-PSARG VALUE ...] "
-                    "WAV_SCP NBEST_OUT ONEBEST_OUT\n"
+    fprintf(stderr, "usage: ps_nbest [--n-best N] [--check K] [--log FILE] [--lattice-dir DIR] "
+                    "[-PSARG VALUE ...] WAV_SCP NBEST_OUT ONEBEST_OUT\n"
                     "       ps_nbest --vocab [-lm FILE]\n");
     return 2;
 }
@@ -110,6 +114,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->vocab = 1;
         } else if (strcmp(a, "--log") == 0) {
             o->log = argv[++i];
+        } else if (strcmp(a, "--lattice-dir") == 0) {
+            o->lattice_dir = argv[++i];
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "ps_nbest: unknown option %s\n", a);
             return usage();
@@ -247,6 +253,7 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    d.lattice_dir = o.lattice_dir;
     ps_totals t = {0};
     char line[8192];
     long lineno = 0;
@@ -275,7 +282,7 @@ int main(int argc, char **argv)
         t.utts++;
     }
     fclose(scp);
-    int ok = !bad_input && t.failed == 0 && t.lscore_mismatch == 0;
+    int ok = !bad_input && t.failed == 0 && t.lscore_mismatch == 0 && t.lattice_errors == 0;
     /* Keep what was decoded even when some files failed, but say so and fail. */
     rc = out_close(&nbest, !bad_input) | out_close(&onebest, !bad_input);
     fprintf(stderr,
@@ -285,6 +292,7 @@ int main(int argc, char **argv)
             t.utts, t.failed, t.audio_s, t.decode_s, t.audio_s > 0 ? t.decode_s / t.audio_s : 0.0,
             t.nbest_s, t.utts ? (double)t.hyps / t.utts : 0.0,
             t.utts ? (double)t.pops / t.utts : 0.0, t.best_missing);
+    if (o.lattice_dir) fprintf(stderr, "; %d lattices written to %s", t.lattices_written, o.lattice_dir);
     if (t.lattice_errors) fprintf(stderr, "; %d lattices unusable", t.lattice_errors);
     if (t.stopped_early) fprintf(stderr, "; %d searches stopped at the limit", t.stopped_early);
     if (t.lscore_mismatch) fprintf(stderr, "; %d LM scores differ from recomputation", t.lscore_mismatch);

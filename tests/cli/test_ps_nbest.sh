@@ -69,6 +69,22 @@ PS_NBEST=$ps_nbest ASR_CHECK=2 bash "$ROOT/scripts/asr_decode.sh" "$tmp/asr" tes
 nb=$tmp/asr/test.nbest one=$tmp/asr/test.1best
 cat "$tmp/asr/test.decode.log"
 
+# One SLF lattice per utterance, with as many node and link lines as its N= and L= say, and the
+# 1-best's words among its node words.
+for utt in $(cut -d' ' -f1 "$one"); do
+    slf=$tmp/asr/lattices/test/$utt.slf
+    awk -v one="$one" -v utt="$utt" '
+        /^N=/ { split($1, a, "="); split($2, b, "="); n = a[2]; l = b[2] }
+        /^I=/ { nodes++; for (i = 1; i <= NF; i++) if ($i ~ /^W=/) w[substr($i, 3)] = 1 }
+        /^J=/ { links++ }
+        END {
+            while ((getline x < one) > 0) if (split(x, f, " ") && f[1] == utt)
+                for (i = 2; i in f; i++) if (!(f[i] in w)) missing = missing " " f[i]
+            exit !(n > 0 && nodes == n && links == l && missing == "")
+        }' "$slf" 2>/dev/null && ok "$utt.slf: N= and L= match its lines, the 1-best words are nodes" ||
+        bad "$slf: missing, or counts / words wrong"
+done
+
 # Well-formedness, and ranks ordered by pocketsphinx's score (defaults: lw 6.5, bestpathlw 9.5,
 # wip 0.65: the word bonus is 9.5/6.5 * log_1.0001(0.65) per word and for </s>).
 awk -v one="$one" '
