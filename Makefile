@@ -114,7 +114,7 @@ install: all
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ps_nbest decodes WAV files with pocketsphinx into n-best lists for the ASR demo
 # (scripts/asr_decode.sh). A tool, not part of librlm: decoder-glue/tools/ is outside LIB_SRC's
