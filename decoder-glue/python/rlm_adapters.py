@@ -98,7 +98,9 @@ class PyctcdecodeLM:
     partial word when unigrams is None), scaled by len/6 beyond 6 characters, unscaled by alpha.
     The state handed back from score() with is_last_word is the state after the word, not after
     `</s>`, so the beam can still be extended. Pass an instance as pyctcdecode's language_model
-    (register it with AbstractLanguageModel.register(PyctcdecodeLM) if a check asks for the base).
+    (register it with AbstractLanguageModel.register(PyctcdecodeLM) if a check asks for the base);
+    alpha, beta, unk_score_offset and score_boundary are plain attributes, the names
+    BeamSearchDecoderCTC.reset_params sets.
     """
 
     AVG_TOKEN_LEN = 6  # pyctcdecode's expected characters per word for partial-word penalties

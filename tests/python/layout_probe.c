@@ -1,8 +1,7 @@
 /* Prints the C layout of the structs the Python binding (decoder-glue/python/rlm.py) mirrors with
  * ctypes, one `struct.field offset` or `struct sizeof N` a line, so test_rlm_binding.py can check
  * every size and offset against rlm.py and a header change fails loudly instead of corrupting
- * memory. Compiled and run by tests/cli/test_python_binding.sh; the v2 table fields are printed
- * only when the header has them. */
+ * memory. Compiled and run by tests/cli/test_python_binding.sh. */
 #include <stddef.h>
 #include <stdio.h>
 
