@@ -68,13 +68,27 @@ int64_t rlm_lattice_add_arc(rlm_lattice *lat, int32_t from, int32_t to, int32_t 
     return (int64_t)lat->n_arcs++;
 }
 
-int rlm_lattice_set_seq(rlm_lattice *lat, size_t arc, const int32_t *ids, uint32_t n) {
+/* Appends ids[0..n) to lat->seq; its offset, or -1 when out of memory. */
+static int64_t append_seq(rlm_lattice *lat, const int32_t *ids, uint32_t n) {
     if (lat->n_seq + n > UINT32_MAX ||
         !grow((void **)&lat->seq, &lat->cap_seq, lat->n_seq + n, sizeof *lat->seq))
-        return 0;
+        return -1;
     if (n) memcpy(lat->seq + lat->n_seq, ids, n * sizeof *ids);
-    lat->arcs[arc].seq_off = (uint32_t)lat->n_seq, lat->arcs[arc].seq_len = n;
     lat->n_seq += n;
+    return (int64_t)(lat->n_seq - n);
+}
+
+int rlm_lattice_set_seq(rlm_lattice *lat, size_t arc, const int32_t *ids, uint32_t n) {
+    int64_t off = append_seq(lat, ids, n);
+    if (off < 0) return 0;
+    lat->arcs[arc].seq_off = (uint32_t)off, lat->arcs[arc].seq_len = n;
+    return 1;
+}
+
+int rlm_lattice_set_final_seq(rlm_lattice *lat, int32_t state, const int32_t *ids, uint32_t n) {
+    int64_t off = append_seq(lat, ids, n);
+    if (off < 0) return 0;
+    lat->states[state].final_seq_off = (uint32_t)off, lat->states[state].final_seq_len = n;
     return 1;
 }
 

@@ -12,7 +12,8 @@
  *
  * What a format has and the others lack is kept so it can be written back: an arc's input label
  * (OpenFst ilabel, the transition id of a Kaldi Lattice arc; equal to the word for acceptors)
- * and its sequence of transition ids (a Kaldi CompactLattice arc, in lat->seq).
+ * and its sequence of transition ids (a Kaldi CompactLattice arc, in lat->seq), and the
+ * transition ids of a CompactLattice final weight (those after the last word).
  *
  * Lattices may be non-deterministic and need not be co-accessible (states that reach no final
  * state); rlm_lattice_check rejects only what no reader should produce: labels or states out of
@@ -43,6 +44,7 @@ typedef struct rlm_lattice_state {
     double final_ac, final_lm; /* log10, when is_final */
     double time;               /* seconds, -1 when unknown */
     uint32_t first_arc, n_arcs; /* its outgoing arcs, valid after rlm_lattice_sort_arcs */
+    uint32_t final_seq_off, final_seq_len; /* final weight's transition ids in lat->seq */
 } rlm_lattice_state;
 
 typedef struct rlm_lattice {
@@ -72,6 +74,9 @@ RLM_API int64_t rlm_lattice_add_arc(rlm_lattice *lat, int32_t from, int32_t to, 
                                     double ac, double lm);
 /* Gives arc `arc` the transition-id sequence ids[0..n); 0 when out of memory. */
 RLM_API int rlm_lattice_set_seq(rlm_lattice *lat, size_t arc, const int32_t *ids, uint32_t n);
+/* Gives final state `state` the transition-id sequence ids[0..n); 0 when out of memory. */
+RLM_API int rlm_lattice_set_final_seq(rlm_lattice *lat, int32_t state, const int32_t *ids,
+                                      uint32_t n);
 
 /* Groups the arcs by source state (stable: arcs of one state keep their order) and fills each
  * state's first_arc and n_arcs. */
