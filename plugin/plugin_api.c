@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rlm_plugin.h"
+#include "rlm_recipe.h"
 
 static _Thread_local rlm_error last;
 static _Thread_local char reason[160];
@@ -15,15 +16,25 @@ static rlm_status scorer_open(const rlm_scorer_config *cfg, rlm_scorer **out) {
 
 static rlm_status scorer_open_recipe(const char *recipe_path, rlm_scorer **out) {
     *out = NULL;
-    return rlm_fail(&last, RLM_E_UNSUPPORTED,
-                    "%s: opening a scorer from a recipe is not supported by this build yet; use "
-                    "scorer_open with an rlm_scorer_config",
-                    recipe_path ? recipe_path : "(null)");
+    last.message[0] = '\0';
+    if (!recipe_path) return rlm_fail(&last, RLM_E_ARG, "scorer_open_recipe: no recipe path");
+    rlm_recipe *r;
+    rlm_status st = rlm_recipe_load(recipe_path, &r, &last);
+    if (st) return st;
+    st = rlm_recipe_open_scorer(r, out, &last);
+    rlm_recipe_free(r);
+    return st;
+}
+
+static rlm_status rescore_nbest(const rlm_scorer *sc, const int32_t *const *hyps,
+                                const size_t *lens, size_t n, double *lm) {
+    last.message[0] = '\0';
+    return rlm_scorer_rescore(sc, hyps, lens, n, lm, &last);
 }
 
 static const char *last_error(void) { return last.message; }
 
-static const struct rlm_api api_v1 = {
+static const struct rlm_api api = {
     .version = RLM_API_VERSION,
     .size = sizeof(struct rlm_api),
     .scorer_open = scorer_open,
@@ -40,6 +51,7 @@ static const struct rlm_api api_v1 = {
     .cache_stats = rlm_scorer_cache_stats_get,
     .clear_histories = rlm_scorer_clear_histories,
     .last_error = last_error,
+    .rescore_nbest = rescore_nbest,
 };
 
 const struct rlm_api *rlm_get_api(int version) {
@@ -50,7 +62,7 @@ const struct rlm_api *rlm_get_api(int version) {
         return NULL;
     }
     reason[0] = '\0';
-    return &api_v1;
+    return &api;
 }
 
 const char *rlm_get_api_reason(void) { return reason; }

@@ -64,7 +64,7 @@ rlm_status recipe_mix(const recipe_ctx *c, const ynode *n, rlm_recipe_mix *m) {
     RECIPE_TRY(recipe_map(c, n, "mix", keys));
     const ynode *x;
     int e;
-    m->present = 1;
+    m->present = 1, m->line = n->line, m->column = n->column;
     if ((x = recipe_find(n, "kind"))) {
         RECIPE_TRY(recipe_enum(c, x, "mix.kind", kinds, &e));
         m->spec.kind = e ? RLM_MIX_LOGLINEAR : RLM_MIX_LINEAR;

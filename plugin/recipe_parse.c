@@ -9,7 +9,7 @@
 #include "recipe_sections.h"
 
 static const char *const top_keys[] = {"workdir", "data", "vocab", "model", "train", "ngram",
-                                       "mix", "nbest", "tune", "spell", "report", NULL};
+                                       "mix", "scorer", "nbest", "tune", "spell", "report", NULL};
 
 static void defaults(rlm_recipe *r) {
     r->vocab.opt = rlm_vocab_default_options();
@@ -19,6 +19,7 @@ static void defaults(rlm_recipe *r) {
     r->train.resume = 1;
     r->mix.spec.kind = RLM_MIX_LINEAR;
     r->nbest.lm_weight = 1;
+    r->scorer.cache_mb = 64; /* rlm_scorer_options_init's cache */
 }
 
 /* The shortest %g form of x that reads back as x, so messages show the numbers as written. */
@@ -84,6 +85,9 @@ static rlm_status cross_check(const recipe_ctx *c, const ynode *root, rlm_recipe
         return recipe_at(c, recipe_find(root, "ngram"), "ngram", "%d models: add a mix: section "
                          "to say how to combine them", n_models);
     }
+    if ((x = recipe_find(root, "scorer")) && !r->model.present)
+        return recipe_at(c, x, "scorer", "needs a model (model:): the scorer is an RNN, with the "
+                         "n-grams and mix it may add");
     if ((x = recipe_find(root, "nbest")) && !n_models)
         return recipe_at(c, x, "nbest", "needs a model (model:) or n-gram models (ngram:) to "
                          "rescore with");
@@ -129,6 +133,7 @@ static rlm_status parse_tree(const recipe_ctx *c, const ynode *root, rlm_recipe 
     if ((x = recipe_find(root, "train"))) RECIPE_TRY(recipe_train(c, x, &r->train));
     if ((x = recipe_find(root, "ngram"))) RECIPE_TRY(recipe_ngrams(c, x, r));
     if ((x = recipe_find(root, "mix"))) RECIPE_TRY(recipe_mix(c, x, &r->mix));
+    if ((x = recipe_find(root, "scorer"))) RECIPE_TRY(recipe_scorer(c, x, &r->scorer));
     if ((x = recipe_find(root, "nbest"))) RECIPE_TRY(recipe_nbest(c, x, &r->nbest));
     if ((x = recipe_find(root, "tune"))) RECIPE_TRY(recipe_tune(c, x, &r->tune));
     if ((x = recipe_find(root, "spell"))) RECIPE_TRY(recipe_spell(c, x, &r->spell));

@@ -2,10 +2,15 @@
  * pointers (in the manner of sqlite3_api_routines and redismodule.h), so a decoder can dlopen
  * librlm.so and look up a single symbol.
  *
- * Versioning: fields are only ever appended. A table of version N serves every caller asking for
- * 1..N; rlm_get_api returns NULL for a version this library cannot serve (0, negative, or newer
- * than RLM_API_VERSION), and rlm_get_api_reason() then says why. `size` is sizeof the table the
- * library has, so a caller compiled against an older header can check a field exists.
+ * Versioning: fields are only ever appended, never moved, removed or changed in type. A table of
+ * version N serves every caller asking for 1..N (the same table: a caller built against version
+ * v's header reads only the fields of 1..v, which sit where they always did); rlm_get_api returns
+ * NULL for a version this library cannot serve (0, negative, or newer than RLM_API_VERSION), and
+ * rlm_get_api_reason() then says why. `size` is sizeof the table the library has, so a caller
+ * can check a field exists with RLM_API_HAS(api, field).
+ *   version 1: open (config struct or recipe), word ids, begin/score/batch/end/sentence, state
+ *              hash and equality, cache statistics, clear histories, free, last error
+ *   version 2: rescore_nbest
  *
  * Log base: every score is log10 (see rlm_scorer.h for the state API, word ids and threads).
  * Errors: functions returning rlm_status keep the message for the calling thread, read with
@@ -22,14 +27,15 @@
 extern "C" {
 #endif
 
-#define RLM_API_VERSION 1
+#define RLM_API_VERSION 2
 
 struct rlm_api {
     int version;  /* RLM_API_VERSION of the library */
     size_t size;  /* sizeof(struct rlm_api) in the library */
     /* version 1 */
     rlm_status (*scorer_open)(const rlm_scorer_config *cfg, rlm_scorer **out);
-    /* A YAML recipe's scorer section; RLM_E_UNSUPPORTED until recipes are loaded by the library. */
+    /* The scorer a YAML recipe describes (rlm_recipe_open_scorer: model, ngram, mix and scorer
+     * sections); errors name the recipe's file:line:column and key. */
     rlm_status (*scorer_open_recipe)(const char *recipe_path, rlm_scorer **out);
     void (*scorer_free)(rlm_scorer *sc);
     int32_t (*word_id)(const rlm_scorer *sc, const char *word, size_t len);
@@ -46,7 +52,18 @@ struct rlm_api {
     void (*cache_stats)(const rlm_scorer *sc, rlm_scorer_cache_stats *out);
     void (*clear_histories)(rlm_scorer *sc);
     const char *(*last_error)(void); /* the calling thread's last failure message, or "" */
+    /* version 2 */
+    /* An utterance's n hypotheses, hyps[i] holding lens[i] word ids (no <s>, no </s>): lm[i] =
+     * the log10 score_sentence gives it (to float rounding), shared prefixes scored once, each
+     * position's distinct prefixes in one batch (rlm_scorer_rescore). Histories stay in the scorer
+     * until clear_histories. */
+    rlm_status (*rescore_nbest)(const rlm_scorer *sc, const int32_t *const *hyps,
+                                const size_t *lens, size_t n, double *lm);
 };
+
+/* 1 when the table api (from any library version) has the field. */
+#define RLM_API_HAS(api, field)                                                                  \
+    ((api)->size >= offsetof(struct rlm_api, field) + sizeof((api)->field))
 
 /* The function table for `version`, or NULL (see rlm_get_api_reason). */
 RLM_API const struct rlm_api *rlm_get_api(int version);

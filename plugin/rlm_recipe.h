@@ -15,6 +15,8 @@
  *   ngram:   [{path: lm.arpa.gz, name: kn5}]
  *            or [{path: kjv3.arpa.gz, build: {tool: irstlm, order: 3, text: a.txt}}]
  *   mix:     {kind: linear, weights: [0.5, 0.5]}     (no weights: EM on data.valid)
+ *   scorer:  {cache_mb: 64, history_words: 0, oov_penalty: 0}   (a decoder's scorer: see
+ *            rlm_recipe_open_scorer)
  *   nbest:   {format: kaldi, dev: {inputs: [...], references: dev.ref},
  *             test: {inputs: [...], references: test.ref}, lm_weight: 1, wip: 0}
  *   tune:    {metric: wer, lm_weight: [lo, hi, step], wip: [...], mix_weight: [...]}
@@ -36,6 +38,7 @@
 
 #include "rlm_mix.h"
 #include "rlm_model.h"
+#include "rlm_scorer.h"
 #include "rlm_status.h"
 #include "rlm_train.h"
 #include "rlm_vocab.h"
@@ -90,7 +93,17 @@ typedef struct rlm_recipe_ngram {
 typedef struct rlm_recipe_mix {
     int present;
     rlm_mix_spec spec;  /* n_weights 0: linear weights by EM on data.valid */
+    int line, column;   /* where the section is, for messages */
 } rlm_recipe_mix;
+
+/* The options of the scorer rlm_recipe_open_scorer makes (rlm_scorer_options); no step of
+ * `rlm run` reads them. */
+typedef struct rlm_recipe_scorer {
+    int present;
+    double cache_mb;    /* hidden-state cache limit in MiB, default 64; 0: no cache */
+    int history_words;  /* 0 (default): whole histories; k: only the last k words */
+    double oov_penalty; /* log10, added to the score of a word no model knows; default 0 */
+} rlm_recipe_scorer;
 
 /* The names rlm nbest's --format takes, in the order of decoder-glue/rlm_nbest.h's enum (the
  * recipe does not include that header: plugin/ does not depend on decoder-glue/). */
@@ -156,6 +169,7 @@ typedef struct rlm_recipe {
     int n_ngrams;
     rlm_recipe_ngram ngram[RLM_MIX_MAX_MODELS - 1];
     rlm_recipe_mix mix;
+    rlm_recipe_scorer scorer;
     rlm_recipe_nbest nbest;
     rlm_recipe_tune tune;
     rlm_recipe_spell spell;
@@ -180,6 +194,13 @@ RLM_API rlm_status rlm_recipe_parse(const char *text, size_t size, const char *n
  * "FILE:LINE:COLUMN: key.path: PATH: No such file or directory". */
 RLM_API rlm_status rlm_recipe_check_files(const rlm_recipe *r, rlm_error *err);
 RLM_API void rlm_recipe_free(rlm_recipe *r);
+
+/* The scorer a recipe describes, for a decoder: the RNN of model.path, the n-grams of
+ * ngram[*].path (at most RLM_SCORER_MAX_NGRAMS), the mix (its weights written out: EM weights are
+ * not estimated here) and the scorer: options. Loads the files. Errors read
+ * "FILE:LINE:COLUMN: key: what", FILE the recipe: RLM_E_FORMAT when the recipe describes no
+ * scorer, else the status of the model or n-gram loader, whose message follows the key. */
+RLM_API rlm_status rlm_recipe_open_scorer(const rlm_recipe *r, rlm_scorer **out, rlm_error *err);
 
 #ifdef __cplusplus
 }

@@ -8,9 +8,8 @@
 
 #include "history_cache.h"
 #include "scorer_history.h"
+#include "scorer_own.h"
 #include "scorer_words.h"
-
-#define MAX_HISTORY_WORDS 256
 
 struct rlm_scorer {
     scorer_words words;
@@ -38,18 +37,18 @@ rlm_status rlm_scorer_new(const rlm_model *rnn, const rlm_ngram *const *ngrams, 
     if (opts) o = *opts;
     else rlm_scorer_options_init(&o);
     if (!rnn) return rlm_fail(err, RLM_E_ARG, "scorer: an RNN model is required");
-    if (rlm_vocab_is_char_level(rlm_model_vocab(rnn)))
+    if (rlm_vocab_is_char_level(rlm_model_vocab(rnn)) && n_ngrams)
         return rlm_fail(err, RLM_E_UNSUPPORTED,
-                        "scorer: the RNN is character-level; the scorer scores words");
+                        "scorer: the RNN is character-level; n-gram models are word-level");
     if (n_ngrams < 0 || n_ngrams > RLM_SCORER_MAX_NGRAMS)
         return rlm_fail(err, RLM_E_ARG, "scorer: %d n-gram models; expected 0 to %d", n_ngrams,
                         RLM_SCORER_MAX_NGRAMS);
     if (o.mix.n_weights != 1 + n_ngrams)
         return rlm_fail(err, RLM_E_ARG, "scorer: mix: %d weights for %d models", o.mix.n_weights,
                         1 + n_ngrams);
-    if (o.history_words < 0 || o.history_words > MAX_HISTORY_WORDS)
+    if (o.history_words < 0 || o.history_words > RLM_SCORER_MAX_HISTORY_WORDS)
         return rlm_fail(err, RLM_E_ARG, "scorer: history_words: %d; expected 0 (all) to %d",
-                        o.history_words, MAX_HISTORY_WORDS);
+                        o.history_words, RLM_SCORER_MAX_HISTORY_WORDS);
     if (o.cache_shards < 1) o.cache_shards = 1;
     rlm_scorer *sc = calloc(1, sizeof *sc);
     if (!sc) return rlm_fail(err, RLM_E_NOMEM, "scorer: out of memory");
@@ -93,14 +92,24 @@ rlm_status rlm_scorer_open(const rlm_scorer_config *cfg, rlm_scorer **out, rlm_e
     if ((st = rlm_model_load(cfg->rnn_path, &rnn, err))) return st;
     for (int j = 0; j < cfg->n_ngrams && !st; j++)
         st = rlm_ngram_open(cfg->ngram_paths[j], NULL, &ng[j], err);
-    if (!st) st = rlm_scorer_new(rnn, (const rlm_ngram *const *)ng, cfg->n_ngrams, &o, out, err);
     if (st) {
         rlm_model_free(rnn);
         for (int j = 0; j < cfg->n_ngrams; j++) rlm_ngram_close(ng[j]);
         return st;
     }
+    return scorer_new_owning(rnn, ng, cfg->n_ngrams, &o, out, err);
+}
+
+rlm_status scorer_new_owning(rlm_model *rnn, rlm_ngram **ngrams, int n_ngrams,
+                             const rlm_scorer_options *o, rlm_scorer **out, rlm_error *err) {
+    rlm_status st = rlm_scorer_new(rnn, (const rlm_ngram *const *)ngrams, n_ngrams, o, out, err);
+    if (st) {
+        rlm_model_free(rnn);
+        for (int j = 0; j < n_ngrams; j++) rlm_ngram_close(ngrams[j]);
+        return st;
+    }
     (*out)->own_rnn = rnn;
-    memcpy((*out)->own_ngram, ng, sizeof ng);
+    memcpy((*out)->own_ngram, ngrams, (size_t)n_ngrams * sizeof *ngrams);
     return RLM_OK;
 }
 
@@ -226,7 +235,7 @@ static uint32_t successor(const rlm_scorer *sc, uint32_t node, int32_t w) {
     const scorer_history_node *h = scorer_history_get(sc->hist, node);
     uint32_t k = (uint32_t)sc->o.history_words;
     if (!k || h->depth < k) return scorer_history_extend(sc->hist, node, w);
-    int32_t ids[MAX_HISTORY_WORDS];
+    int32_t ids[RLM_SCORER_MAX_HISTORY_WORDS];
     scorer_history_ids(sc->hist, node, ids);
     uint32_t at = 0;
     for (uint32_t i = 1; i < k && at != SCORER_HISTORY_NONE; i++)

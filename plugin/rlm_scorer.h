@@ -43,6 +43,7 @@ extern "C" {
 #define RLM_SCORER_MAX_NGRAMS 4 /* fewer than rlm_mix's 31, to keep states small */
 #define RLM_SCORER_EOS 0
 #define RLM_SCORER_UNK 1
+#define RLM_SCORER_MAX_HISTORY_WORDS 256 /* largest options.history_words */
 
 typedef struct rlm_scorer rlm_scorer;
 
@@ -57,15 +58,17 @@ typedef struct rlm_scorer_options {
     rlm_mix_spec mix;        /* n_weights = 1 + number of n-grams */
     float oov_log10penalty;  /* added to the score of a word no model knows (default 0) */
     size_t cache_bytes;      /* hidden-state cache limit (default 64 MiB; 0 = no cache) */
-    int history_words;       /* k: keep only the last k words of history; 0 = all (default) */
+    int history_words;       /* k: keep only the last k words of history; 0 = all (default),
+                                at most RLM_SCORER_MAX_HISTORY_WORDS */
     int cache_shards;        /* locks of the cache (default 16) */
 } rlm_scorer_options;
 
 /* Defaults as above, with mix = linear, weight 1 for the RNN alone. */
 RLM_API void rlm_scorer_options_init(rlm_scorer_options *o);
 
-/* A scorer over models the caller keeps alive (and frees after rlm_scorer_free). The RNN must be
- * word-level; ngrams may be NULL when n_ngrams is 0. */
+/* A scorer over models the caller keeps alive (and frees after rlm_scorer_free); ngrams may be
+ * NULL when n_ngrams is 0. A character-level RNN is scored alone (no n-grams): its "words" are
+ * its tokens, single characters and RLM_SPACE_TOKEN (CTC shallow fusion, decoder-glue/rlm_ctc.h). */
 RLM_API rlm_status rlm_scorer_new(const rlm_model *rnn, const rlm_ngram *const *ngrams,
                                   int n_ngrams, const rlm_scorer_options *opts, rlm_scorer **out,
                                   rlm_error *err);
@@ -110,6 +113,16 @@ RLM_API void rlm_scorer_score_batch(const rlm_scorer *sc, const rlm_scorer_state
  * the n + 1 scores. */
 RLM_API double rlm_scorer_score_sentence(const rlm_scorer *sc, const int32_t *words, size_t n,
                                          float *per_word);
+
+/* lm[i] = the log10 score of hypothesis i of one utterance, hyps[i] holding lens[i] scorer ids
+ * (no `<s>`, no `</s>`): what rlm_scorer_score_sentence gives it, to float rounding (the batched
+ * products sum in another order, about 1e-5 relative), with the same options (mixture, OOV
+ * penalty, history_words). Hypotheses share the work of their common prefixes: at each position
+ * the distinct (state, word) pairs, one per prefix-tree node, go through one
+ * rlm_scorer_score_batch. Each prefix becomes a history of the scorer (see
+ * rlm_scorer_clear_histories). RLM_E_NOMEM leaves lm undefined. */
+RLM_API rlm_status rlm_scorer_rescore(const rlm_scorer *sc, const int32_t *const *hyps,
+                                      const size_t *lens, size_t n, double *lm, rlm_error *err);
 
 /* Equal states have equal futures (same history, within k words when k > 0, and equal n-gram
  * states); equal states have equal hashes. Only states of one scorer compare. */

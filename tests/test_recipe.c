@@ -74,6 +74,9 @@ static void full_recipe(void) {
     CHECK(!strcmp(sp->output.path, "tests/data/recipe/fixed.txt") && !strcmp(sp->dict, "en_GB"));
     CHECK(sp->beam == 64 && sp->max_cands == 5 && sp->oov_penalty == -2.5);
     CHECK(r->report.present && !strcmp(r->report.path.path, "tests/data/recipe/report.md"));
+    CHECK(r->scorer.present && r->scorer.cache_mb == 8.5 && r->scorer.history_words == 3);
+    CHECK(r->scorer.oov_penalty == -1.5);
+    CHECK(r->mix.line == 35 && r->mix.column == 3);
     rlm_recipe_free(r);
 }
 
@@ -93,6 +96,8 @@ static void defaults_and_kjv(void) {
     CHECK(r->train.opt.batch == dt.batch && r->train.opt.max_epochs == dt.max_epochs);
     CHECK(r->train.resume == 1 && !r->vocab.present && !r->mix.present && !r->n_ngrams);
     CHECK(!r->nbest.present && !r->spell.present && !r->spell.output.path);
+    CHECK(!r->scorer.present && r->scorer.cache_mb == 64 && !r->scorer.history_words);
+    CHECK(r->scorer.oov_penalty == 0);
     CHECK(!strcmp(r->data.kjv_dir.path, "recipes/data/kjv"));
     CHECK(!strcmp(r->data.train.path, "recipes/data/kjv/kjv.train.txt"));
     CHECK(!strcmp(r->data.valid.path, "recipes/data/kjv/kjv.valid.txt"));
@@ -131,6 +136,8 @@ static const struct {
     {"out_of_range.yaml", "2:11: model.layers: expected an integer in 1..8, got \"9\""},
     {"quoted_int.yaml", "3:11: model.hidden: expected an integer in 1..65536, got \"200\""},
     {"range_reversed.yaml", "5:8: tune.wip: hi 0 is below lo 1"},
+    {"scorer_cache_range.yaml", "3:13: scorer.cache_mb: expected a number in [0, 1048576], got \"-1\""},
+    {"scorer_without_model.yaml", "4:3: scorer: needs a model (model:): the scorer is an RNN, with the n-grams and mix it may add"},
     {"spell_without_model.yaml", "4:3: spell: needs a model (model:): rlm spell ranks the candidates with an RNN"},
     {"section_not_mapping.yaml", "1:8: model: expected a mapping (key: value lines), got a list"},
     {"syntax_indent.yaml", "3:8: mapping values are not allowed in this context"},
@@ -143,7 +150,7 @@ static const struct {
     {"tune_without_dev.yaml", "7:3: tune: needs nbest.dev with inputs and references (the lists to tune on)"},
     {"tune_without_nbest.yaml", "4:3: tune: needs an nbest: section (the lists to tune on)"},
     {"two_documents.yaml", "3:1: a second YAML document: a recipe is one document"},
-    {"unknown_key_list.yaml", "3:1: recipe: unknown key \"bogus\" (known: workdir, data, vocab, model, train, ngram, mix, nbest, tune, spell, report)"},
+    {"unknown_key_list.yaml", "3:1: recipe: unknown key \"bogus\" (known: workdir, data, vocab, model, train, ngram, mix, scorer, nbest, tune, spell, report)"},
     {"unknown_key_suggest.yaml", "2:3: model: unknown key \"hiden\" (did you mean \"hidden\"?)"},
 };
 
@@ -161,6 +168,21 @@ static void malformed_files(void) {
         if (strcmp(err.message, want)) fprintf(stderr, "got  %s\nwant %s\n", err.message, want);
     CHECK(!strcmp(err.message, want));
     }
+}
+
+/* Recipe text i (named r.yaml) fails with exactly the message want: when parsed, or (at_open)
+ * when rlm_recipe_open_scorer opens its scorer. */
+static void expect_error(size_t i, const char *text, const char *want, int at_open) {
+    rlm_recipe *r = NULL;
+    rlm_scorer *sc = NULL;
+    rlm_error err = {0};
+    rlm_status s = rlm_recipe_parse(text, strlen(text), "r.yaml", &r, &err);
+    CHECK(at_open ? s == RLM_OK : s == RLM_E_FORMAT);
+    if (r && at_open) CHECK(rlm_recipe_open_scorer(r, &sc, &err) != RLM_OK && !sc);
+    if (strcmp(err.message, want))
+        fprintf(stderr, "case %zu:\n  got  %s\n  want %s\n", i, err.message, want);
+    CHECK(!strcmp(err.message, want));
+    rlm_recipe_free(r);
 }
 
 /* Cross-section rules that no malformed file shows. */
@@ -205,16 +227,8 @@ static void more_errors(void) {
         {"report: {path: r.md, format: html}\n",
          "r.yaml:1:22: report: unknown key \"format\" (known: path)"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        rlm_recipe *r = NULL;
-        rlm_error err = {0};
-        CHECK_STATUS(rlm_recipe_parse(cases[i].text, strlen(cases[i].text), "r.yaml", &r, &err),
-                     RLM_E_FORMAT);
-        if (strcmp(err.message, cases[i].message))
-            fprintf(stderr, "case %zu:\n  got  %s\n  want %s\n", i, err.message, cases[i].message);
-        CHECK(!strcmp(err.message, cases[i].message));
-        rlm_recipe_free(r);
-    }
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_error(i, cases[i].text, cases[i].message, 0);
 }
 
 /* Inputs must exist; outputs and the texts the KJV step makes need not. */
@@ -260,6 +274,29 @@ static void files_checked(void) {
     CHECK(!strcmp(err.message, "/nonexistent/r.yaml: No such file or directory"));
 }
 
+/* Recipes that parse but describe no scorer, or name model files that do not load: the message
+ * names the recipe's line, column and key (loading real models: tests/test_plugin_dlopen.c). */
+static void open_scorer_errors(void) {
+    static const struct {
+        const char *text, *message;
+    } cases[] = {
+        {"ngram: [{path: a}]\n", "r.yaml:1:1: model: the scorer needs an RNN: add a model: section "
+                                 "with its path"},
+        {"model: {path: m}\nngram: [{path: a}, {path: b}, {path: c}, {path: d}, {path: e}]\n"
+         "mix: {weights: [0.5, 0.1, 0.1, 0.1, 0.1, 0.1]}\n",
+         "r.yaml:2:60: ngram: 5 n-gram models; the scorer combines at most 4"},
+        {"model: {path: m}\nngram: [{path: a}]\nmix: {}\ndata: {valid: v}\n",
+         "r.yaml:3:6: mix: the scorer needs the weights written out (mix.weights); EM weights are "
+         "estimated by `rlm run` (see its report), not here"},
+        {"model:\n  path: /nonexistent/m.bin\n",
+         "r.yaml:2:9: model.path: /nonexistent/m.bin: cannot open: No such file or directory"},
+        {"data: {train: t, valid: v}\ntrain: {}\nworkdir: /nonexistent\n",
+         "r.yaml: model.path: /nonexistent/model.bin: cannot open: No such file or directory"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_error(i, cases[i].text, cases[i].message, 1);
+}
+
 int main(int argc, char **argv) {
     (void)argc;
     RUN(full_recipe);
@@ -267,5 +304,6 @@ int main(int argc, char **argv) {
     RUN(malformed_files);
     RUN(more_errors);
     RUN(files_checked);
+    RUN(open_scorer_errors);
     return check_summary(argv[0]);
 }

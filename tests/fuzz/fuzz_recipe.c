@@ -19,6 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (r->model.present && !r->model.path.path) abort();
     if (r->mix.spec.n_weights && r->mix.spec.n_weights != r->model.present + r->n_ngrams) abort();
     if (r->n_ngrams >= RLM_MIX_MAX_MODELS || (r->nbest.present && r->nbest.test.n_inputs < 1)) abort();
+    if ((r->scorer.present && !r->model.present) || !(r->scorer.cache_mb >= 0) ||
+        r->scorer.history_words < 0 || r->scorer.history_words > RLM_SCORER_MAX_HISTORY_WORDS)
+        abort();
     rlm_recipe_check_files(r, &err);
     rlm_recipe_free(r);
     return 0;
