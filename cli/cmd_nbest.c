@@ -1,5 +1,6 @@
 /* rlm nbest: rescore n-best lists of a decoder (Kaldi, SRILM, Moses, pocketsphinx, TSV) with an
  * RNN and/or n-gram models, rerank, and write the same format back plus a 1-best text. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +11,18 @@
 #include "mix_cli.h"
 #include "nbest_rescore.h"
 #include "rlm_nbest.h"
+#include "rlm_nbest_tune.h"
 
 static const char usage_text[] =
     "usage: rlm nbest --format kaldi|srilm|moses|pocketsphinx|tsv IN... [--model RNN]\n"
     "                 [--ngram LM ...] [--mix linear:W|loglinear:W] [--lm-weight W] [--wip P]\n"
-    "                 [--replace-lm|--add-column] [--column NAME] [--threads N]\n"
-    "                 [--symbols words.txt] -o OUT [--best OUT.1best]\n"
+    "                 [--old-lm COL --interp A] [--replace-lm|--add-column] [--column NAME]\n"
+    "                 [--threads N] [--symbols words.txt] -o OUT [--best OUT.1best]\n"
     "Scores every hypothesis with the language model(s) (log10, `</s>` included, from <s>),\n"
-    "computes total = base + W * lm + P * words (log10; base = the acoustic score, Moses: its\n"
-    "total score), reranks each utterance by total, and writes the lists back in their format.\n"
+    "computes total = base + W * ((1 - A) * old_lm + A * lm) + P * words (log10; base = the\n"
+    "acoustic score, Moses: its total score; lm = the new score; A = 1 without --old-lm),\n"
+    "reranks each utterance by total, and writes the lists back in their format. This is rlm\n"
+    "tune's total: the options its -o writes give the ranking it chose.\n"
     "IN:   kaldi: TEXT [AC_COSTS [LM_COSTS]] (utt-N keys, costs -ln P; --symbols for integer\n"
     "      word ids); srilm: one file per utterance; moses, pocketsphinx, tsv: files in order\n"
     "OUT:  kaldi: OUT, OUT.ac, OUT.lm (and OUT.NAME); srilm: a directory; others: a file\n"
@@ -28,6 +32,8 @@ static const char usage_text[] =
     "                  for moses); the decoder's LM score stays, but is not in the total\n"
     "  --mix           how RNN and n-grams combine per token (needed with two or more models)\n"
     "  --lm-weight W   default 1; --wip P: per word, default 0; --threads N: default 1\n"
+    "  --old-lm COL    interpolate the new score with the lists' column COL (the decoder's LM,\n"
+    "  --interp A      e.g. lm with --add-column) by A in [0, 1], as rlm tune --old-lm does\n"
     "  --best FILE     `utt w1 w2 ...`, each utterance's new first hypothesis\n";
 
 static int usage_error(const char *what, const char *arg) {
@@ -61,8 +67,8 @@ static int rescore(const rlm_nbest *nb, const rlm_rescore_models *rm, int thread
 int cmd_nbest(int argc, char **argv) {
     mix_models mm = {0};
     const char *format = NULL, *out = NULL, *best = NULL, *mix_text = NULL, *symbols = NULL;
-    const char *column = "rlm";
-    double lm_weight = 1, wip = 0;
+    const char *column = "rlm", *old_lm = NULL;
+    double lm_weight = 1, wip = 0, interp = NAN; /* NAN: no --interp */
     int replace = 0, add = 0, threads = 1;
     if ((argc = mix_take_ngram_options("nbest", argc, argv, &mm)) < 0) return 2;
     const arg_spec specs[] = {
@@ -72,6 +78,7 @@ int cmd_nbest(int argc, char **argv) {
         {"--add-column", ARG_FLAG, &add},   {"--column", ARG_STRING, &column},
         {"--threads", ARG_INT, &threads},   {"--symbols", ARG_STRING, &symbols},
         {"-o", ARG_STRING, &out},           {"--best", ARG_STRING, &best},
+        {"--old-lm", ARG_STRING, &old_lm},  {"--interp", ARG_DOUBLE, &interp},
     };
     const char **in = calloc((size_t)argc + 1, sizeof *in);
     int n_in, rc = args_parse_or_help(argc, argv, specs, sizeof specs / sizeof specs[0], in,
@@ -87,6 +94,9 @@ int cmd_nbest(int argc, char **argv) {
     if (fmt == RLM_NBEST_MOSES && replace) { usage_error("--replace-lm: %s lists have no LM column; use --add-column", format); goto free_args; }
     if (add && (fmt == RLM_NBEST_SRILM || fmt == RLM_NBEST_POCKETSPHINX)) { usage_error("--add-column: %s lists have no room for another column; use --replace-lm", format); goto free_args; }
     if (threads < 1) { usage_error("--threads must be at least 1%s", ""); goto free_args; }
+    if (!old_lm != !!isnan(interp)) { usage_error("--old-lm COL and --interp A go together%s", ""); goto free_args; }
+    if (old_lm && !(interp >= 0 && interp <= 1)) { usage_error("--interp: expected A in [0, 1]%s", ""); goto free_args; }
+    if (old_lm && !strcmp(old_lm, "lm") && !add && fmt != RLM_NBEST_MOSES) { usage_error("--old-lm lm: --replace-lm overwrites that column with the new score; use --add-column%s", ""); goto free_args; }
     if (fmt == RLM_NBEST_KALDI && n_in > 3) { usage_error("kaldi input is TEXT [AC_COSTS [LM_COSTS]]%s", ""); goto free_args; }
     if (symbols && fmt != RLM_NBEST_KALDI) { usage_error("--symbols is for kaldi lists%s", ""); goto free_args; }
     const int n_models = mix_n_models(&mm);
@@ -107,6 +117,10 @@ int cmd_nbest(int argc, char **argv) {
     rlm_nbest_read_options ro = {symbols};
     if (mix_load("nbest", &mm)) goto done;
     if (rlm_nbest_read((rlm_nbest_format)fmt, in, n_in, &ro, &nb, &err)) goto done;
+    if (old_lm && rlm_nbest_column(nb, old_lm) < 0) {
+        rlm_fail(&err, RLM_E_ARG, "%s: the lists have no column '%s' (--old-lm)", in[0], old_lm);
+        goto done;
+    }
     rm.rnn = mm.rnn, rm.ngrams = (const rlm_ngram *const *)mm.ngrams, rm.n_ngrams = mm.n_ngrams;
     rlm_rescore_stats stats;
     double t0 = rlm_now_s();
@@ -129,8 +143,11 @@ int cmd_nbest(int argc, char **argv) {
     char ***first = calloc(nb->n_utts ? nb->n_utts : 1, sizeof *first);
     if (!first) goto done;
     for (size_t u = 0; u < nb->n_utts; u++) first[u] = nb->utts[u].n_hyps ? nb->utts[u].hyps[0].words : NULL;
-    int base = rlm_nbest_column(nb, fmt == RLM_NBEST_MOSES ? "total" : "ac");
-    if (rlm_nbest_rerank(nb, base, col, lm_weight, wip, &err)) {
+    /* tune's ranking (rlm_nbest_tune.h): a = 1 and no old column without --old-lm */
+    rlm_nbest_tune_spec spec = {.base_col = rlm_nbest_column(nb, fmt == RLM_NBEST_MOSES ? "total" : "ac"),
+                                .lm_col = col, .old_lm_col = old_lm ? rlm_nbest_column(nb, old_lm) : -1};
+    const double params[3] = {lm_weight, wip, interp};
+    if (rlm_nbest_tune_rerank(nb, &spec, params, &err)) {
         free(first);
         goto done;
     }

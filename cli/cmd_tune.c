@@ -21,8 +21,8 @@ static const char usage_text[] =
     "Each utterance's hypothesis with the highest\n"
     "  total = base + lm_weight * ((1 - a) * old_lm + a * lm) + wip * n_words\n"
     "is chosen, every score a log10 probability (the n-best readers convert Kaldi's -ln costs and\n"
-    "pocketsphinx's base 1.0001; see rlm nbest --help). Without --old-lm, a = 1 and this is the\n"
-    "total `rlm nbest --lm-weight W --wip P` ranks by.\n"
+    "pocketsphinx's base 1.0001; see rlm nbest --help). Without --old-lm, a = 1. This is the\n"
+    "total `rlm nbest --lm-weight W --wip P [--old-lm COL --interp A]` ranks by.\n"
     "Prints the table it searched, one line per point (lm_weight, wip[, a], metric, grid|local),\n"
     "then the best point (the first of equal ones).\n"
     "  --ref REF       references, `utt-id word ...` (Kaldi text) matched by utterance id;\n"
@@ -37,8 +37,9 @@ static const char usage_text[] =
     "  --wip           inside [LO, HI] (defaults -1:1:11 and, for --interp, 0:1:6)\n"
     "  --min-step F    stop when every step is below F * (HI - LO) (default 0.001)\n"
     "  --max-evals N   at most N points in all (default 10000)\n"
-    "  -o FILE         write the best `--lm-weight W --wip P` as options for rlm nbest (not with\n"
-    "                  --old-lm: rlm nbest does not interpolate two LM columns)\n"
+    "  -o FILE         write the best point as options for rlm nbest: `--lm-weight W --wip P`,\n"
+    "                  and with --old-lm `--old-lm COL --interp A` (rlm nbest --add-column then\n"
+    "                  ranks its new column as --lm, the column tuned here)\n"
     "  --best FILE     `utt w1 w2 ...`, each utterance's hypothesis at the best point\n";
 
 static int usage_error(const char *what, const char *arg) {
@@ -62,22 +63,22 @@ static int parse_range(const char *s, const char *name, rlm_tune_dim *d) {
     return 0;
 }
 
-static rlm_status write_options(const char *path, const rlm_tune_point *b, rlm_error *err) {
+/* The best point as rlm nbest options; %.17g reads back as the same double. */
+static rlm_status write_options(const char *path, const rlm_tune_point *b, const char *old_lm,
+                                rlm_error *err) {
     rlm_atomic_file af;
     if (rlm_atomic_open(&af, path, err)) return err->status;
-    fprintf(af.f, "--lm-weight %.17g --wip %.17g\n", b->params[0], b->params[1]);
+    fprintf(af.f, "--lm-weight %.17g --wip %.17g", b->params[0], b->params[1]);
+    if (old_lm) fprintf(af.f, " --old-lm %s --interp %.17g", old_lm, b->params[2]);
+    fputc('\n', af.f);
     return rlm_atomic_commit(&af, err);
 }
 
-/* Reorders every utterance by the total at the best point and writes the first hypotheses. */
+/* Reorders every utterance by the total at the best point (as rlm nbest ranks) and writes the
+ * first hypotheses. */
 static rlm_status write_best(rlm_nbest *nb, const rlm_nbest_tune_spec *spec,
                              const double *params, const char *path, rlm_error *err) {
-    int col = rlm_nbest_add_column(nb, "tune_total");
-    if (col < 0) return rlm_fail(err, RLM_E_NOMEM, "out of memory");
-    for (size_t u = 0; u < nb->n_utts; u++)
-        for (size_t i = 0; i < nb->utts[u].n_hyps; i++)
-            nb->utts[u].hyps[i].score[col] = rlm_nbest_tune_total(&nb->utts[u].hyps[i], spec, params);
-    if (rlm_nbest_rerank(nb, -1, col, 1.0, 0.0, err)) return err->status;
+    if (rlm_nbest_tune_rerank(nb, spec, params, err)) return err->status;
     return rlm_nbest_write_best(nb, path, err);
 }
 
@@ -120,7 +121,6 @@ int cmd_tune(int argc, char **argv) {
     if (parse_range(p_text, "wip", &o.dim[1])) { usage_error("--wip: expected LO:HI:N with LO <= HI and N >= 1, not '%s'", p_text); goto free_args; }
     if (a_text && !old_lm) { usage_error("--interp needs --old-lm COL%s", ""); goto free_args; }
     if (parse_range(a_text, "a", &o.dim[2]) || o.dim[2].lo < 0 || o.dim[2].hi > 1) { usage_error("--interp: expected LO:HI:N within [0, 1], not '%s'", a_text); goto free_args; }
-    if (opts_out && old_lm) { usage_error("-o: rlm nbest cannot interpolate two LM columns; use --best%s", ""); goto free_args; }
     if (min_step < 0 || min_step >= 1) { usage_error("--min-step: expected a fraction in [0, 1)%s", ""); goto free_args; }
     if (max_evals < 0) { usage_error("--max-evals: expected a positive count%s", ""); goto free_args; }
     if (symbols && fmt != RLM_NBEST_KALDI) { usage_error("--symbols is for kaldi lists%s", ""); goto free_args; }
@@ -162,7 +162,7 @@ int cmd_tune(int argc, char **argv) {
     if (old_lm) printf(" a=%.6g", res.best.params[2]);
     printf(" %s=%.4f (%zu utterances, %zu points; base=%s lm=%s%s%s)\n", mname, res.best.metric,
            nb->n_utts, res.n_table, base, lm, old_lm ? " old_lm=" : "", old_lm ? old_lm : "");
-    if (opts_out && write_options(opts_out, &res.best, &err)) goto done;
+    if (opts_out && write_options(opts_out, &res.best, old_lm, &err)) goto done;
     if (best_out && write_best(nb, &spec, res.best.params, best_out, &err)) goto done;
     rc = 0;
 done:

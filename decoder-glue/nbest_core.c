@@ -165,6 +165,13 @@ rlm_status rlm_nbest_rerank(rlm_nbest *nb, int base_col, int lm_col, double lm_w
             h->total = (base_col >= 0 ? h->score[base_col] : 0) +
                        (lm_col >= 0 ? lm_weight * h->score[lm_col] : 0) + wip * h->n_words;
         }
+    }
+    return rlm_nbest_sort(nb, err);
+}
+
+rlm_status rlm_nbest_sort(rlm_nbest *nb, rlm_error *err) {
+    for (size_t u = 0; u < nb->n_utts; u++) {
+        rlm_nbest_utt *ut = &nb->utts[u];
         if (ut->n_hyps < 2) continue;
         rank_key *key = malloc(ut->n_hyps * sizeof *key);
         rlm_nbest_hyp *copy = malloc(ut->n_hyps * sizeof *copy);

@@ -28,6 +28,14 @@ double rlm_nbest_tune_total(const rlm_nbest_hyp *h, const rlm_nbest_tune_spec *s
     return mix_total(f, params, spec->old_lm_col >= 0);
 }
 
+rlm_status rlm_nbest_tune_rerank(rlm_nbest *nb, const rlm_nbest_tune_spec *spec,
+                                 const double *params, rlm_error *err) {
+    for (size_t u = 0; u < nb->n_utts; u++)
+        for (size_t i = 0; i < nb->utts[u].n_hyps; i++)
+            nb->utts[u].hyps[i].total = rlm_nbest_tune_total(&nb->utts[u].hyps[i], spec, params);
+    return rlm_nbest_sort(nb, err);
+}
+
 static double score(const double *f, const double *params, void *ctx) {
     return mix_total(f, params, ((const rlm_nbest_tune_data *)ctx)->interpolate);
 }

@@ -94,6 +94,9 @@ RLM_API rlm_nbest_hyp *rlm_nbest_add_hyp_text(rlm_nbest *nb, rlm_nbest_utt *u, c
  * of -1 counts as 0. RLM_E_NOMEM leaves the order as it was. */
 RLM_API rlm_status rlm_nbest_rerank(rlm_nbest *nb, int base_col, int lm_col, double lm_weight,
                                     double wip, rlm_error *err);
+/* Sorts each utterance's hypotheses by the totals they hold, best first (stable), as
+ * rlm_nbest_rerank does after setting them. RLM_E_NOMEM leaves the order as it was. */
+RLM_API rlm_status rlm_nbest_sort(rlm_nbest *nb, rlm_error *err);
 
 /* ---- Readers: `paths` as the format takes them; every error names file:line: field ----
  *   kaldi:        TEXT [AC_COSTS [LM_COSTS]]; with a symbol table (words.txt), TEXT holds

@@ -7,7 +7,8 @@
  * params[0] = lm_weight, params[1] = wip, params[2] = a (only with an old_lm column; without one
  * a is 1 and the problem has two dimensions). base is the acoustic column ("ac"; Moses: its
  * "total"), lm the new LM column, old_lm the decoder's. With a = 1 this is exactly the total
- * rlm_nbest_rerank (and so `rlm nbest --lm-weight W --wip P`) computes.
+ * rlm_nbest_rerank computes. `rlm nbest --lm-weight W --wip P [--old-lm COL --interp A]` ranks
+ * by rlm_nbest_tune_rerank, so the options `rlm tune -o` writes give the ranking tune chose.
  *
  * Metrics: WER = 100 * (sub + del + ins) / reference words (stats: errors, reference words;
  * minimised); BLEU = corpus BLEU-4 with sacreBLEU's exp smoothing (stats: 4 matches, 4 totals,
@@ -47,6 +48,9 @@ RLM_API void rlm_nbest_tune_free(rlm_nbest_tune_data *d);
 /* The ranking score above for one hypothesis of nb under params (lm_weight, wip[, a]). */
 RLM_API double rlm_nbest_tune_total(const rlm_nbest_hyp *h, const rlm_nbest_tune_spec *spec,
                                     const double *params);
+/* Sets every hypothesis's total to rlm_nbest_tune_total and sorts by it (rlm_nbest_sort). */
+RLM_API rlm_status rlm_nbest_tune_rerank(rlm_nbest *nb, const rlm_nbest_tune_spec *spec,
+                                         const double *params, rlm_error *err);
 
 #ifdef __cplusplus
 }

@@ -69,8 +69,11 @@ grep -q '^best: lm_weight=1.4 wip=0.6 BLEU=100.0000' "$tmp/t5.out" && ok "bleu: 
 # 4. errors: usage errors exit 2, bad input exits 1 naming the file
 "$RLM" tune --format tsv "$D/dev.tsv" --ref "$D/dev.ref" --lm-weight 2:1:5 >/dev/null 2>"$tmp/e.err"
 check "usage: --lm-weight 2:1:5 exits 2" [ $? -eq 2 ]
-"$RLM" tune --format tsv "$D/interp.tsv" --ref "$D/interp.ref" --old-lm lm -o "$tmp/x" >/dev/null 2>&1
-check "usage: -o with --old-lm exits 2" [ $? -eq 2 ]
+"$RLM" tune --format tsv "$D/interp.tsv" --ref "$D/interp.ref" --lm rlm --old-lm lm --lm-weight 1:1:1 \
+    --wip 0:0:1 -o "$tmp/x" >/dev/null 2>&1
+[ $? -eq 0 ] && grep -Eq '^--lm-weight 1 --wip 0 --old-lm lm --interp 0\.[345][0-9]*$' "$tmp/x" &&
+    ok "-o with --old-lm writes the interpolation for rlm nbest (test_nbest_interp.sh)" ||
+    { bad "-o with --old-lm"; cat "$tmp/x"; }
 "$RLM" tune --format tsv "$D/dev.tsv" --ref "$D/interp.ref" >/dev/null 2>"$tmp/e.err"
 [ $? -eq 1 ] && grep -q "interp.ref: utterance 'utt1' of the n-best lists has no reference" "$tmp/e.err" &&
     ok "input: a missing reference names the file and utterance" || { bad "input: missing ref"; cat "$tmp/e.err"; }
