@@ -77,7 +77,11 @@ static void plan_system(plan *p, const rlm_recipe *r, const system_t *sy, const 
     char *opts = NULL;
     if (t->present) {
         char *dev = job_file(r, sy->key, "dev"), *ext[2];
-        rescore(p, r, sy, &nb->dev, dev, mix);
+        step *d = rescore(p, r, sy, &nb->dev, dev, mix);
+        /* A Moses list is written with its new total, which rlm tune then reads as the base:
+         * weight 0 keeps the decoder's total there, so tune's weights mean what rlm nbest's do. */
+        if (nb->format == RLM_RECIPE_NBEST_MOSES)
+            step_add(d, "--lm-weight"), step_add(d, "0"), step_add(d, "--wip"), step_add(d, "0");
         step *s = plan_step(p, "tune");
         step_add(s, "tune"), step_add(s, "--format"), step_add(s, "%s", nb->format_name);
         step_add(s, "%s", dev);
@@ -164,7 +168,8 @@ static int nbest_table(FILE **out, int n_out, const rlm_recipe *r, const char *m
     char weights[RLM_MIX_MAX_MODELS + 1][256];
     system_t sys[RLM_MIX_MAX_MODELS + 1];
     int n = systems(r, mix, sys);
-    if (run_score_lists(nb->format_name, inputs, n_in, ref, &base, &oracle)) return 1;
+    const int by_bleu = r->tune.present && r->tune.bleu;
+    if (run_score_lists(nb->format_name, inputs, n_in, ref, by_bleu, &base, &oracle)) return 1;
     for (int i = 0; i < n; i++) {
         char *best = job_file(r, sys[i].key, "test.1best"), *opts = job_file(r, sys[i].key, "opts");
         int bad = run_score_file(ref, best, 0, &rows[i]);
@@ -185,7 +190,8 @@ static int nbest_table(FILE **out, int n_out, const rlm_recipe *r, const char *m
                    "|---|---:|---:|---:|---:|---:|---:|---|\n");
         score_row(f, "baseline 1-best (the lists' ranking)", &base, "");
         for (int i = 0; i < n; i++) score_row(f, sys[i].label, &rows[i], weights[i]);
-        score_row(f, "n-best oracle (fewest errors per utterance)", &oracle, "");
+        score_row(f, by_bleu ? "n-best oracle (best sentence BLEU per utterance)"
+                              : "n-best oracle (fewest errors per utterance)", &oracle, "");
         fputc('\n', f);
     }
     return 0;

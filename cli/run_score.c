@@ -49,21 +49,27 @@ done:
     return rc;
 }
 
-/* The oracle: the hypothesis with the fewest errors, by rlm_wer_align. */
-static int oracle_hyp(const rlm_transcript_line *ref, const rlm_nbest_utt *u, size_t *best) {
-    int64_t fewest = -1;
+/* The oracle: the hypothesis with the fewest errors (rlm_wer_align), or with by_bleu the highest
+ * smoothed sentence BLEU (corpus BLEU does not decompose into sentences; this is the usual
+ * approximation). */
+static int oracle_hyp(const rlm_transcript_line *ref, const rlm_nbest_utt *u, int by_bleu,
+                      size_t *best) {
+    double top = 0;
     for (size_t k = 0; k < u->n_hyps; k++) {
         const rlm_nbest_hyp *h = &u->hyps[k];
+        const char *const *w = (const char *const *)h->words;
         rlm_wer_counts c;
-        if (add_pair(ref, (const char *const *)h->words, (size_t)h->n_words, NULL, &c)) return 1;
-        int64_t e = c.sub + c.del + c.ins;
-        if (fewest < 0 || e < fewest) fewest = e, *best = k;
+        rlm_bleu_stats b;
+        if (add_pair(ref, w, (size_t)h->n_words, NULL, &c)) return 1;
+        rlm_bleu_segment(ref->tokens, ref->n_tokens, w, (size_t)h->n_words, &b);
+        double v = by_bleu ? rlm_bleu_sentence_smoothed(&b) : -(double)(c.sub + c.del + c.ins);
+        if (!k || v > top) top = v, *best = k;
     }
     return 0;
 }
 
 int run_score_lists(const char *format, const char *const *inputs, int n_inputs,
-                    const char *ref, run_score *baseline, run_score *oracle) {
+                    const char *ref, int by_bleu, run_score *baseline, run_score *oracle) {
     rlm_nbest *nb = NULL;
     rlm_transcripts *r = NULL;
     rlm_nbest_read_options opt = {0};
@@ -90,7 +96,7 @@ int run_score_lists(const char *format, const char *const *inputs, int n_inputs,
         const rlm_nbest_hyp *h = &u->hyps[0];
         rc = !u->n_hyps || add_pair(&r->lines[j], (const char *const *)h->words,
                                     (size_t)h->n_words, baseline, NULL) ||
-             oracle_hyp(&r->lines[j], u, &best);
+             oracle_hyp(&r->lines[j], u, by_bleu, &best);
         if (rc) break;
         h = &u->hyps[best];
         rc = add_pair(&r->lines[j], (const char *const *)h->words, (size_t)h->n_words, oracle,

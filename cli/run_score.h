@@ -18,9 +18,10 @@ int run_score_file(const char *ref, const char *hyp, int flags, run_score *out);
 
 /* n-best lists (format as rlm nbest --format names it, files as it takes them) against Kaldi
  * text references: *baseline scores each utterance's first hypothesis (the lists' own ranking),
- * *oracle the hypothesis with the fewest WER errors (the first of equal ones). Every reference
- * needs a list and every list a reference. 0, or 1 after printing what is wrong. */
+ * *oracle the hypothesis with the fewest WER errors, or with by_bleu the highest smoothed
+ * sentence BLEU (rlm_bleu_sentence_smoothed), the first of equal ones. Every reference needs a
+ * list and every list a reference. 0, or 1 after printing what is wrong. */
 int run_score_lists(const char *format, const char *const *inputs, int n_inputs,
-                    const char *ref, run_score *baseline, run_score *oracle);
+                    const char *ref, int by_bleu, run_score *baseline, run_score *oracle);
 
 #endif
