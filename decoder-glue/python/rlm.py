@@ -11,7 +11,8 @@ log that pyctcdecode's alpha and Kaldi's costs assume (rlm_adapters.py has decod
 
 The library: Library(path), or without a path $RLM_LIBRARY, then ctypes.util.find_library("rlm")
 (an installed librlm.so). rlm_get_api(1) gives the table; its `size` is checked, so a library
-whose table is smaller than the one mirrored here is refused instead of read past its end.
+whose table lacks version 1 is refused, and a later field (version 2's rescore_nbest) is read only
+when the table has it (the header's RLM_API_HAS), else its method raises RlmUnsupported.
 
 States are values: copy them freely, compare with ==, use them as dict keys (the library's
 state_equal and state_hash). A state is valid while its scorer is open and until clear_histories.
@@ -28,7 +29,7 @@ import math
 import os
 from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
-API_VERSION = 1  # the table version this module mirrors
+API_VERSION = 2  # the header version whose table this module mirrors (it asks for version 1)
 LN10 = math.log(10.0)
 EOS = 0  # RLM_SCORER_EOS: `</s>` (and `<s>`)
 UNK = 1  # RLM_SCORER_UNK: a word no model knows
@@ -117,7 +118,7 @@ _sc = ctypes.c_void_p  # rlm_scorer *
 
 
 class _Api(ctypes.Structure):
-    """struct rlm_api, version 1."""
+    """struct rlm_api, version 2 (fields are only ever appended)."""
 
     _fields_ = [
         ("version", ctypes.c_int),
@@ -138,7 +139,13 @@ class _Api(ctypes.Structure):
         ("cache_stats", _F(None, _sc, _p(_CacheStats))),
         ("clear_histories", _F(None, _sc)),
         ("last_error", _F(ctypes.c_char_p)),
+        # version 2
+        ("rescore_nbest", _F(ctypes.c_int, _sc, _p(_p(ctypes.c_int32)), _p(ctypes.c_size_t),
+                             ctypes.c_size_t, _p(ctypes.c_double))),
     ]
+
+
+_V1_SIZE = _Api.rescore_nbest.offset  # sizeof(struct rlm_api) of a version-1 library
 
 
 _C_STRUCTS = {
@@ -162,7 +169,7 @@ def layout() -> dict:
 
 
 class Library:
-    """A loaded librlm.so and its version-1 function table."""
+    """A loaded librlm.so and its function table."""
 
     def __init__(self, path: Optional[str] = None):
         path = path or os.environ.get("RLM_LIBRARY") or ctypes.util.find_library("rlm")
@@ -179,20 +186,25 @@ class Library:
         self._get = get
         self._reason = self._dll.rlm_get_api_reason
         self._reason.argtypes, self._reason.restype = [], ctypes.c_char_p
-        self.api = self.table(API_VERSION)
+        self.api = self.table(1)
         self.version = self.api.version
 
     def table(self, version: int) -> _Api:
         """rlm_get_api(version), checked: RlmUnsupported with the library's reason for a version
-        it cannot serve, or when its table is smaller than the struct mirrored here."""
+        it cannot serve, or when its table is smaller than version 1's."""
         p = self._get(version)
         if not p:
             raise RlmUnsupported(f"{self.path}: {self._reason().decode()}")
         t = p.contents
-        if t.size < ctypes.sizeof(_Api):
+        if t.size < _V1_SIZE:
             raise RlmUnsupported(f"{self.path}: function table of {t.size} bytes, smaller than "
-                                 f"the {ctypes.sizeof(_Api)} of version {API_VERSION}")
+                                 f"the {_V1_SIZE} of version 1")
         return t
+
+    def has(self, field: str) -> bool:
+        """Whether the library's table has the field (RLM_API_HAS)."""
+        f = getattr(_Api, field)
+        return self.api.size >= f.offset + f.size
 
     def error(self, status: int) -> RlmError:
         """The exception for a failed call's rlm_status, with this thread's last message."""
@@ -237,11 +249,12 @@ class State:
 
 
 class _Functions:
-    """The table's function pointers, read once (reading a ctypes field builds a new object)."""
+    """The table's function pointers, read once (reading a ctypes field builds a new object);
+    None for a field the library's table lacks."""
 
-    def __init__(self, api: _Api):
+    def __init__(self, library: Library):
         for name, _ in _Api._fields_[2:]:
-            setattr(self, name, getattr(api, name))
+            setattr(self, name, getattr(library.api, name) if library.has(name) else None)
 
 
 class Scorer:
@@ -270,7 +283,7 @@ class Scorer:
 
     def _setup(self, library):
         self.library = library if isinstance(library, Library) else Library(library)
-        self._fn = _Functions(self.library.api)
+        self._fn = _Functions(self.library)
         self._sc = ctypes.c_void_p()
 
     def _adopt(self, status: int):
@@ -305,6 +318,10 @@ class Scorer:
 
     def _id(self, word: Word) -> int:
         return word if isinstance(word, int) else self.word_id(word)
+
+    def _ids(self, words: Union[str, Iterable[Word]]) -> List[int]:
+        """Word ids of a sentence: a string split on whitespace, or spellings and ids."""
+        return [self._id(w) for w in (words.split() if isinstance(words, str) else words)]
 
     def _state(self, c: _State) -> State:
         return State(c, self)
@@ -344,13 +361,28 @@ class Scorer:
     def score_sentence(self, words: Union[str, Iterable[Word]]) -> Tuple[float, List[float]]:
         """(total log10, the per-token log10s) of the words and `</s>` from `<s>`; a string is
         split on whitespace."""
-        if isinstance(words, str):
-            words = words.split()
-        ids = [self._id(w) for w in words]
+        ids = self._ids(words)
         per_word = (ctypes.c_float * (len(ids) + 1))()
         total = self._fn.score_sentence(self._handle(), (ctypes.c_int32 * len(ids))(*ids),
                                         len(ids), per_word)
         return total, list(per_word)
+
+    def rescore_nbest(self, hyps: Sequence[Union[str, Sequence[Word]]]) -> List[float]:
+        """The log10 score_sentence gives each hypothesis of one utterance (to float rounding),
+        shared prefixes scored once (table version 2); a string is split on whitespace."""
+        if self._fn.rescore_nbest is None:
+            raise RlmUnsupported(f"{self.library.path}: rescore_nbest needs a version-2 table; "
+                                 f"this library serves version {self.library.version}")
+        n = len(hyps)
+        ids = [self._ids(h) for h in hyps]
+        arrays = [(ctypes.c_int32 * len(h))(*h) for h in ids]
+        ptrs = (_p(ctypes.c_int32) * n)(*(ctypes.cast(a, _p(ctypes.c_int32)) for a in arrays))
+        lens = (ctypes.c_size_t * n)(*(len(h) for h in ids))
+        lm = (ctypes.c_double * n)()
+        status = self._fn.rescore_nbest(self._handle(), ptrs, lens, n, lm)
+        if status != 0:
+            raise self.library.error(status)
+        return list(lm)
 
     def cache_stats(self) -> dict:
         """Hidden-state cache counters: hits, misses, insertions, evictions, entries, bytes,

@@ -59,5 +59,6 @@ int main(void) {
     FIELD(rlm_api, cache_stats);
     FIELD(rlm_api, clear_histories);
     FIELD(rlm_api, last_error);
+    FIELD(rlm_api, rescore_nbest); /* version 2 */
     return 0;
 }

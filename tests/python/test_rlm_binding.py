@@ -95,7 +95,8 @@ class Layout(unittest.TestCase):
         lib = rlm.Library()
         self.assertEqual(lib.path, os.environ["RLM_LIBRARY"])
         self.assertGreaterEqual(lib.version, rlm.API_VERSION)
-        self.assertGreaterEqual(lib.api.size, rlm.layout()["rlm_api sizeof"])
+        self.assertEqual(lib.has("rescore_nbest"), lib.version >= 2)
+        self.assertGreaterEqual(lib.api.size, rlm.layout()["rlm_api.last_error"] + 8)
         with self.assertRaises(rlm.RlmUnsupported) as e:
             lib.table(0)
         self.assertIn("version 0 requested", str(e.exception))
@@ -143,6 +144,26 @@ class Scores(Base):
         self.assertAlmostEqual(scores[4], sc.end(s1), delta=1e-6)
         with self.assertRaises(ValueError):
             sc.score_batch(states, words[:2])
+
+    def test_rescore_nbest_equals_sentences(self):
+        for sc, cli in self.cases():
+            got = sc.rescore_nbest([" ".join(w) for w in SENTENCES] + [[]])
+            self.assertEqual(len(got), len(SENTENCES) + 1)
+            for g, words, ref in zip(got, SENTENCES, cli):
+                self.assertAlmostEqual(g, sc.score_sentence(words)[0], delta=1e-5)
+                self.assertAlmostEqual(g, sum(r for _, r in ref), delta=TOL * len(ref))
+            self.assertAlmostEqual(got[-1], sc.end(sc.begin_state()), delta=1e-6)
+
+    def test_rescore_nbest_needs_version_2(self):
+        lib = rlm.Library()
+        lib.has = lambda field: field != "rescore_nbest"  # a version-1 library's table
+        sc = rlm.open(path("rnn.bin"), library=lib)
+        with self.assertRaises(rlm.RlmUnsupported) as e:
+            sc.rescore_nbest(["a b"])
+        self.assertIn("version-2 table", str(e.exception))
+        self.assertAlmostEqual(sc.score_sentence("a b")[0],
+                               self.rnn.score_sentence("a b")[0], delta=1e-6)
+        sc.close()
 
     def test_word_ids_and_log_base(self):
         sc = self.rnn
@@ -287,6 +308,30 @@ class Adapters(Base):
         for bad in (-1, len(tokens)):
             with self.assertRaises(IndexError):
                 lm.score(start, bad)
+
+
+class Recipes(Base):
+    def write(self, name, text):
+        with open(path(name), "w") as f:
+            f.write(text)
+        return path(name)
+
+    def test_recipe_scorer_equals_config_scorer(self):
+        recipe = self.write("job.yaml", "model: {path: rnn.bin}\nngram: [{path: tiny.arpa}]\n"
+                            "mix: {kind: loglinear, weights: [0.6, 0.4]}\n")
+        with rlm.Scorer.from_recipe(recipe) as sc:
+            self.assertIsNone(sc.config)
+            for words, ref in zip(SENTENCES, read_per_word("loglinear.pw")):
+                total, per_word = sc.score_sentence(words)
+                for g, (_, r) in zip(per_word, ref):
+                    self.assertAlmostEqual(g, r, delta=TOL)
+
+    def test_recipe_errors_name_the_recipe_and_key(self):
+        recipe = self.write("bad.yaml", "model:\n  path: no-such.bin\n")
+        with self.assertRaises(rlm.RlmError) as e:
+            rlm.Scorer.from_recipe(recipe)
+        self.assertIn(f"{recipe}:2:9: model.path:", str(e.exception))
+        self.assertIn("no-such.bin", str(e.exception))
 
 
 class Errors(unittest.TestCase):
