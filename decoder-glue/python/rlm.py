@@ -181,10 +181,12 @@ class Library:
         except OSError as e:
             raise RlmIOError(f"{path}: cannot load librlm: {e}") from None
         self.path = path
-        get = self._dll.rlm_get_api
+        try:
+            get, self._reason = self._dll.rlm_get_api, self._dll.rlm_get_api_reason
+        except AttributeError:
+            raise RlmIOError(f"{path}: not librlm: it has no rlm_get_api") from None
         get.argtypes, get.restype = [ctypes.c_int], _p(_Api)
         self._get = get
-        self._reason = self._dll.rlm_get_api_reason
         self._reason.argtypes, self._reason.restype = [], ctypes.c_char_p
         self.api = self.table(1)
         self.version = self.api.version

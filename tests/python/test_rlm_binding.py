@@ -7,6 +7,7 @@ trained with --independent-sentences, so `rlm eval` restarts at every sentence a
 tiny.arpa (tests/data/mix/tiny.arpa), text.txt, and per-word scores rnn.pw (the RNN alone),
 loglinear.pw (--mix loglinear:0.6) and linear.pw (--mix linear:0.3).
 """
+import ctypes.util
 import math
 import os
 import sys
@@ -108,6 +109,10 @@ class Layout(unittest.TestCase):
         with self.assertRaises(OSError) as e:
             rlm.Library("/nonexistent/librlm.so")
         self.assertIn("/nonexistent/librlm.so", str(e.exception))
+        libc = ctypes.util.find_library("c")
+        with self.assertRaises(rlm.RlmIOError) as e:
+            rlm.Library(libc)
+        self.assertIn(f"{libc}: not librlm", str(e.exception))
 
 
 class Scores(Base):
