@@ -10,11 +10,14 @@ build_pkgs="gcc g++ make libopenblas-dev libyaml-dev zlib1g-dev liblzma-dev sctk
 # fstcompile/fstprint, the independent reference the lattice tests compare with.
 # The sanitizer and fuzzing runtimes come with clang; `make test` uses gcc's, `make fuzz` clang's.
 demo_pkgs="bible-kjv bible-kjv-text pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
-  pkg-config festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k sox irstlm"
+  pkg-config festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k sox irstlm
+  python3 apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en"
 # The ASR demo: pocketsphinx 0.8 decodes (build/ps_nbest links its library, found by pkg-config)
 # speech that Festival synthesises from held-out verses with three US English voices
 # (festvox-kdlpc16k provides the voice ked_diphone); sox resamples it and adds a noise floor.
 # irstlm: the n-gram ARPA that recipes/asr-pocketsphinx.yaml builds on KJV train (recipes/irstlm_arpa.sh).
+# apertium and four English pairs: the MT n-best lists (round trips through Spanish, Catalan,
+# Galician, Esperanto) that scripts/mt_nbest.py writes for recipes/mt-moses.yaml.
 bench_pkgs="bible-kjv bible-kjv-text"
 
 case "${1:-build}" in
