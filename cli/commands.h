@@ -14,6 +14,7 @@ int cmd_generate(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
 int cmd_mix_weights(int argc, char **argv);
 int cmd_nbest(int argc, char **argv);
+int cmd_lattice(int argc, char **argv);
 int cmd_wer(int argc, char **argv);
 int cmd_bleu(int argc, char **argv);
 int cmd_tune(int argc, char **argv);

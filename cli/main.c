@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"complete", cmd_complete, "the most probable next tokens after a prefix"},
     {"mix-weights", cmd_mix_weights, "mixture weights for RNN + n-grams by EM on a dev text"},
     {"nbest", cmd_nbest, "rescore and rerank n-best lists (Kaldi, SRILM, Moses, pocketsphinx, TSV)"},
+    {"lattice", cmd_lattice, "rescore word lattices (Kaldi, SLF) with RNN histories; best and n-best paths"},
     {"wer", cmd_wer, "word/character error rate against references, counted as NIST sclite does"},
     {"bleu", cmd_bleu, "corpus BLEU-4 (sacreBLEU's) and smoothed sentence BLEU"},
     {"tune", cmd_tune, "choose LM weight, insertion penalty and interpolation on dev n-best lists (WER or BLEU)"},

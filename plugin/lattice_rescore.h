@@ -62,6 +62,9 @@ RLM_API extern const char *const rlm_lattice_default_nonwords[];
 /* 1 when `word` is in the set (n entries; nonwords NULL = the default set). */
 RLM_API int rlm_lattice_is_nonword(const char *word, const char *const *nonwords, int n);
 
+/* The length of word without a pronunciation-variant suffix "(digits)": "the(2)" -> 3. */
+RLM_API size_t rlm_lattice_word_length(const char *word);
+
 /* How a path is scored when reading paths off a lattice: A * ac + lm_scale * lm + P * words. */
 typedef struct rlm_lattice_weights {
     double ac_scale;              /* A, default 1 */

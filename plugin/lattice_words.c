@@ -28,8 +28,8 @@ int rlm_lattice_is_nonword(const char *word, const char *const *nonwords, int n)
     return 0;
 }
 
-/* The length of word without a pronunciation-variant suffix "(digits)" (pocketsphinx, HTK). */
-static size_t base_length(const char *word) {
+/* pocketsphinx and HTK dictionaries mark variants "word(2)"; the LM knows "word". */
+size_t rlm_lattice_word_length(const char *word) {
     size_t len = strlen(word), i = len;
     if (len < 4 || word[len - 1] != ')') return len;
     for (i = len - 1; i > 0 && word[i - 1] >= '0' && word[i - 1] <= '9'; i--) continue;
@@ -57,7 +57,7 @@ rlm_status lattice_lm_ids(const rlm_lattice *lat, const char *const *nonwords, i
         if (label == RLM_SYMBOL_EPS || rlm_lattice_is_nonword(w, nonwords, n_nonwords))
             id[label] = -1;
         else
-            id[label] = sc ? rlm_scorer_word_id(sc, w, base_length(w)) : 0;
+            id[label] = sc ? rlm_scorer_word_id(sc, w, rlm_lattice_word_length(w)) : 0;
     }
     free(done);
     *out = id;
