@@ -21,7 +21,7 @@ static const char usage_text[] =
     "                   [--symbols words.txt] [--out-format FORMAT] [--lm-weight W] [--wip P]\n"
     "                   [--interp A] [--ac-scale S] [--history K] [--beam B] [--max-arcs N]\n"
     "                   [--oov-penalty X] [--nonword W ...] [--best OUT.1best]\n"
-    "                   [--nbest N OUT.nbest] [--duration SECONDS]\n"
+    "                   [--nbest N OUT.nbest] [--out-symbols words.txt] [--duration SECONDS]\n"
     "Expands every lattice with the language model's histories, merging paths that share their\n"
     "last K words, scores each word with the LM (log10, `</s>` at final states, from <s>), and\n"
     "ranks paths by total = S * ac + W * (A * lm + (1 - A) * old_lm) + P * words (log10; old_lm\n"
@@ -41,6 +41,7 @@ static const char usage_text[] =
     "  --best FILE     `utt w1 w2 ...`, each lattice's best path (LM words, variants \"w(2)\" as w)\n"
     "  --nbest N FILE  the N best paths of each lattice as a TSV n-best list (utt, rank, ac, lm,\n"
     "                  total, words; lm as in OUT), readable by rlm nbest --format tsv\n"
+    "  --out-symbols F write the symbol table (`word id`) the output's labels index (for kaldi)\n"
     "  --duration SEC  audio length for the real-time factor (default: the lattices' end times)\n"
     "Prints lattices, arcs in/expanded/out, arcs/s, real-time factor and peak memory to stderr.\n";
 
@@ -125,7 +126,7 @@ int cmd_lattice(int argc, char **argv) {
     mix_models mm = {0};
     multi_opts multi = {0};
     const char *format = NULL, *out_format = NULL, *out = NULL, *best = NULL, *mix_text = NULL;
-    const char *symbols = NULL;
+    const char *symbols = NULL, *out_symbols = NULL;
     double lm_weight = 1, wip = 0, interp = 1, ac_scale = 1, beam = INFINITY, duration = 0;
     double oov = 0;
     int32_t history = 0;
@@ -141,6 +142,7 @@ int cmd_lattice(int argc, char **argv) {
         {"--history", ARG_INT, &history},      {"--beam", ARG_DOUBLE, &beam},
         {"--max-arcs", ARG_U64, &max_arcs},    {"--oov-penalty", ARG_DOUBLE, &oov},
         {"--best", ARG_STRING, &best},         {"--duration", ARG_DOUBLE, &duration},
+        {"--out-symbols", ARG_STRING, &out_symbols},
     };
     const char **in = calloc((size_t)argc + 1, sizeof *in);
     int n_in, rc = args_parse_or_help(argc, argv, specs, sizeof specs / sizeof specs[0], in, argc,
@@ -226,6 +228,7 @@ int cmd_lattice(int argc, char **argv) {
     double seconds = rlm_now_s() - t0;
     if (progress) fputc('\n', stderr);
     if (rlm_lattice_write(out_format, &outs, out, NULL, &err)) goto done;
+    if (out_symbols && rlm_symbols_write(ro.symbols, out_symbols, &err)) goto done;
     if (best && rlm_nbest_write_best(nb, best, &err)) goto done;
     if (nbest_n && rlm_nbest_write(nb, multi.nbest_path, &err)) goto done;
     double audio = duration > 0 ? duration : t.audio;
