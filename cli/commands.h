@@ -18,6 +18,7 @@ int cmd_lattice(int argc, char **argv);
 int cmd_wer(int argc, char **argv);
 int cmd_bleu(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
+int cmd_ctc_decode(int argc, char **argv);
 int cmd_spell(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 

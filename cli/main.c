@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"wer", cmd_wer, "word/character error rate against references, counted as NIST sclite does"},
     {"bleu", cmd_bleu, "corpus BLEU-4 (sacreBLEU's) and smoothed sentence BLEU"},
     {"tune", cmd_tune, "choose LM weight, insertion penalty and interpolation on dev n-best lists (WER or BLEU)"},
+    {"ctc-decode", cmd_ctc_decode, "CTC prefix beam search over label posteriors, with a char or word LM fused in"},
     {"spell", cmd_spell, "spelling correction: hunspell's near misses, chosen by the LM in context"},
     {"run", cmd_run, "run the whole job a YAML recipe describes (rlm run RECIPE.yaml [--dry-run])"},
 };

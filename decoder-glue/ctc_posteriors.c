@@ -53,7 +53,7 @@ void rlm_ctc_posteriors_free(rlm_ctc_posteriors *p) {
 /* A number token as a log10 posterior; 0, or -1 with *why set. */
 static int parse_value(const char *tok, size_t len, int flags, float *out, const char **why) {
     char buf[64], *e;
-    if (len >= sizeof buf) return *why = "expected a number", -1;
+    if (len >= sizeof buf || memchr(tok, 0, len)) return *why = "expected a number", -1;
     memcpy(buf, tok, len);
     buf[len] = 0;
     double v = strtod(buf, &e);

@@ -7,7 +7,9 @@
 
 static size_t slot_of(int32_t parent, int32_t label, size_t mask) {
     uint64_t h = ((uint64_t)(uint32_t)parent << 32 | (uint32_t)label) * 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 17) & mask;
+    h ^= h >> 32; /* the product's low bits do not see the parent (in the high word) */
+    h *= 0xBF58476D1CE4E5B9ull;
+    return (size_t)(h ^ h >> 31) & mask;
 }
 
 static int rehash(ctc_trie *t, size_t n_slots) {
