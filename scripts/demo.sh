@@ -3,7 +3,9 @@
 # train a small LSTM for a few minutes (or reuse the one trained before) and show what it does
 # (test perplexity, sampled verses, completions); then the main job: held-out verses spoken by
 # Festival and decoded by pocketsphinx into 100-best lists, rescored with the LSTM, an IRSTLM
-# n-gram and pocketsphinx's own LM (recipes/asr-pocketsphinx.yaml), with the WER table.
+# n-gram and pocketsphinx's own LM (recipes/asr-pocketsphinx.yaml), with the WER table; and
+# machine translation: Apertium's round-trip translations of held-out verses as Moses n-best
+# lists (scripts/mt_nbest.py), reranked with weights tuned for BLEU (recipes/mt-moses.yaml).
 #   DEMO_MINUTES  training budget in minutes (default 4)
 #   DEMO_RETRAIN  set to train again even if data/kjv/lstm.bin is up to date
 #   ASR_TEST_N, ASR_DEV_N  utterances in the ASR test and dev sets (default 300 and 200)
@@ -55,3 +57,9 @@ echo "== 7. Speech: held-out verses synthesised by Festival, decoded by pocketsp
 echo
 echo "== 8. Rescoring the 100-best lists (weights tuned for WER on the dev verses): rlm run recipes/asr-pocketsphinx.yaml"
 "$rlm" run "$root/recipes/asr-pocketsphinx.yaml"
+
+echo
+echo "== 9. Machine translation: held-out verses translated by Apertium into Spanish, Catalan, Galician"
+echo "   and Esperanto and back, as Moses n-best lists, reranked (weights tuned for BLEU): rlm run recipes/mt-moses.yaml"
+python3 "$root/scripts/mt_nbest.py" --kjv "$data" --out "$root/data/mt" --rlm "$rlm"
+"$rlm" run "$root/recipes/mt-moses.yaml"
