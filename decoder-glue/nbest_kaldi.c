@@ -9,41 +9,7 @@
 
 #include "atomic_file.h"
 #include "nbest_internal.h"
-
-typedef struct symbols {
-    char **word; /* by id; NULL where no word has the id */
-    size_t n;
-    char *text;
-} symbols;
-
-static rlm_status load_symbols(const char *path, symbols *sy, rlm_error *err) {
-    memset(sy, 0, sizeof *sy);
-    size_t size;
-    if (!(sy->text = nbest_load_file(path, &size, err))) return err ? err->status : RLM_E_IO;
-    nbest_file f = nbest_file_init(sy->text, size, path);
-    const char *s, *w, *id;
-    size_t len, wl, il, pos;
-    rlm_status st = RLM_OK;
-    while (nbest_next_line(&f, &s, &len, err, &st)) {
-        pos = 0;
-        if (!nbest_field(s, len, &pos, &w, &wl)) continue;
-        if (!nbest_field(s, len, &pos, &id, &il) || nbest_field(s, len, &pos, &s, &len))
-            return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: id: expected 'word id'", path, f.line);
-        long v;
-        if (id[0] == '0' && il == 1) v = 0;
-        else if ((st = nbest_rank(&f, "id", id, il, &v, err))) return st;
-        if ((size_t)v >= sy->n) {
-            size_t n = (size_t)v * 2 + 16;
-            char **p = realloc(sy->word, n * sizeof *p);
-            if (!p) return rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", path);
-            memset(p + sy->n, 0, (n - sy->n) * sizeof *p);
-            sy->word = p, sy->n = n;
-        }
-        ((char *)w)[wl] = 0; /* the buffer is ours: end the word in place */
-        sy->word[v] = (char *)w;
-    }
-    return st;
-}
+#include "rlm_symbols.h"
 
 /* Splits `utt-N` at its last '-'. */
 static rlm_status split_key(const nbest_file *f, const char *key, size_t kl, size_t *id_len,
@@ -58,7 +24,8 @@ static rlm_status split_key(const nbest_file *f, const char *key, size_t kl, siz
     return nbest_rank(f, "key", dash + 1, kl - *id_len - 1, rank, err);
 }
 
-static rlm_status read_text(rlm_nbest *nb, nbest_file *f, const symbols *sy, rlm_error *err) {
+/* Words as text, or as integer ids of the table `sy` when it is given. */
+static rlm_status read_text(rlm_nbest *nb, nbest_file *f, const rlm_symbols *sy, rlm_error *err) {
     const char *s, *key, *tok;
     size_t len, kl, tl, id_len = 0;
     long rank;
@@ -71,7 +38,7 @@ static rlm_status read_text(rlm_nbest *nb, nbest_file *f, const symbols *sy, rlm
             (st = nbest_utt_for_rank(nb, f, "key", key, id_len, rank, &u, err)))
             return st;
         rlm_nbest_hyp *h;
-        if (!sy->word) {
+        if (!sy) {
             h = rlm_nbest_add_hyp_text(nb, u, s + pos, len - pos);
         } else {
             const char *w[512];
@@ -85,10 +52,11 @@ static rlm_status read_text(rlm_nbest *nb, nbest_file *f, const symbols *sy, rlm
                 if (!(tl == 1 && tok[0] == '0') && (st = nbest_rank(f, "word id", tok, tl, &id, err)))
                     return st;
                 if (id < 0) id = 0;
-                if ((size_t)id >= sy->n || !sy->word[id])
+                const char *word = rlm_symbols_word(sy, (int32_t)id); /* ranks have <= 9 digits */
+                if (!word)
                     return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: word id: %ld is not in the symbol "
                                     "table", f->name, f->line, id);
-                w[n] = sy->word[id], wl[n++] = strlen(sy->word[id]);
+                w[n] = word, wl[n++] = strlen(word);
             }
             h = rlm_nbest_add_hyp(nb, u, w, wl, n);
         }
@@ -139,11 +107,10 @@ rlm_status nbest_parse_kaldi(rlm_nbest *nb, nbest_file *files, int n, const char
     for (int i = 1; i < n; i++)
         if (rlm_nbest_add_column(nb, cols[i - 1]) < 0)
             return rlm_fail(err, RLM_E_NOMEM, "n-best: out of memory");
-    symbols sy = {0};
-    rlm_status st = symbols_path ? load_symbols(symbols_path, &sy, err) : RLM_OK;
-    if (!st) st = read_text(nb, &files[0], &sy, err);
-    free(sy.word);
-    free(sy.text);
+    rlm_symbols *sy = NULL;
+    rlm_status st = symbols_path ? rlm_symbols_read(symbols_path, &sy, err) : RLM_OK;
+    if (!st) st = read_text(nb, &files[0], sy, err);
+    rlm_symbols_free(sy);
     for (int i = 1; !st && i < n; i++) st = read_costs(nb, &files[i], i - 1, err);
     return st;
 }
