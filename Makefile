@@ -17,20 +17,25 @@ INCLUDES := -Ilm -Iplugin -Idecoder-glue
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -fPIC -fvisibility=hidden \
                $(WARN) $(INCLUDES)
 CFLAGS   ?= $(OPT)
-LIBS     := -lopenblas -lyaml -lz -llzma -lpthread -lm
+# decoder-glue/*.cc: the extern "C" OpenFst wrapper, the one C++ file; its template
+# instantiations stay hidden like everything not marked RLM_API.
+CXX      ?= g++
+CXXFLAGS_BASE := -std=c++17 -g -fPIC -fvisibility=hidden -fvisibility-inlines-hidden $(WARN) $(INCLUDES)
+LIBS     := -lopenblas -lyaml -lz -llzma -lfst -lstdc++ -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 20
 
 LIB_SRC  := $(sort $(wildcard lm/*.c plugin/*.c decoder-glue/*.c))
+LIB_CXX_SRC := $(sort $(wildcard decoder-glue/*.cc))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_HDR := $(wildcard tests/*.h)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
-LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(LIB_CXX_SRC:%.cc=$(B)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/obj/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
-SAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/san/%.o)
+SAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/san/%.o) $(LIB_CXX_SRC:%.cc=$(B)/san/%.o)
 SAN_TESTS   := $(TEST_SRC:tests/%.c=$(B)/san/tests/%)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/san/replay/%)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
@@ -52,14 +57,28 @@ $(B)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
 
+$(B)/obj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_BASE) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/san/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+
 $(B)/librlm.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# Only symbols marked RLM_API (rlm_ prefix) are exported: -fvisibility=hidden is the default.
-$(B)/librlm.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,librlm.so.0 -o $@.0 $^ $(LIBS)
+# Only symbols marked RLM_API (rlm_ prefix) are exported: -fvisibility=hidden is the default,
+# and the version script also hides the libstdc++ template instantiations of the C++ wrapper.
+$(B)/librlm.so: $(LIB_OBJ) $(B)/librlm.map
+	$(CC) -shared -Wl,-soname,librlm.so.0 -Wl,--version-script=$(B)/librlm.map -o $@.0 \
+	  $(LIB_OBJ) $(LIBS)
 	ln -sf librlm.so.0 $@
+
+$(B)/librlm.map: Makefile
+	@mkdir -p $(dir $@)
+	@printf '{ global: rlm_*; local: *; };\n' > $@
 
 $(B)/rlm: $(CLI_OBJ) $(B)/librlm.a
 	$(CC) -o $@ $(CLI_OBJ) $(B)/librlm.a $(LIBS)
@@ -81,9 +100,14 @@ $(B)/san/replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(SAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O1 $(SAN) -o $@ $< tests/fuzz/replay_main.c $(SAN_LIB_OBJ) $(LIBS)
 
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(LIB_CXX_SRC:%.cc=$(B)/fuzz/obj/%.o)
 	@mkdir -p $(dir $@)
-	clang $(CFLAGS_BASE) -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LIBS)
+	clang $(CFLAGS_BASE) -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) \
+	  $(LIB_CXX_SRC:%.cc=$(B)/fuzz/obj/%.o) $(LIBS)
+
+$(B)/fuzz/obj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	clang++ $(CXXFLAGS_BASE) -O1 -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 
 test: setup all $(TESTS) $(SAN_TESTS) $(FUZZ_REPLAY)
 	@B=$(B) tests/run_tests.sh

@@ -28,6 +28,17 @@ rlm_status lattice_parse_slf(const char *data, size_t size, const char *name,
 rlm_status lattice_write_slf(const rlm_lattice_list *l, const char *path,
                              const rlm_lattice_write_opts *opt, rlm_error *err);
 
+rlm_status lattice_parse_fst(const char *data, size_t size, const char *name,
+                             const rlm_lattice_read_opts *opt, rlm_lattice_list *out,
+                             rlm_error *err);
+rlm_status lattice_write_fst(const rlm_lattice_list *l, const char *path,
+                             const rlm_lattice_write_opts *opt, rlm_error *err);
+rlm_status lattice_parse_fst_text(const char *data, size_t size, const char *name,
+                                  const rlm_lattice_read_opts *opt, rlm_lattice_list *out,
+                                  rlm_error *err);
+rlm_status lattice_write_fst_text(const rlm_lattice_list *l, const char *path,
+                                  const rlm_lattice_write_opts *opt, rlm_error *err);
+
 /* A non-negative integer below 2^31 that fills the token; else RLM_E_FORMAT
  * "name:line: field: expected a STATE/LABEL (an integer >= 0), got 'tok'" with `what` in it. */
 rlm_status lattice_index(const nbest_file *f, const char *field, const char *what,

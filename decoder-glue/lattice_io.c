@@ -8,6 +8,8 @@
 static const lattice_format formats[] = {
     {"kaldi", lattice_parse_kaldi, lattice_write_kaldi},
     {"slf", lattice_parse_slf, lattice_write_slf},
+    {"fst", lattice_parse_fst, lattice_write_fst},
+    {"fst-text", lattice_parse_fst_text, lattice_write_fst_text},
 };
 #define N_FORMATS (sizeof formats / sizeof *formats)
 
@@ -19,7 +21,7 @@ static const lattice_format *find_format(const char *name) {
 
 int rlm_lattice_format_known(const char *format) { return find_format(format) != NULL; }
 
-const char *rlm_lattice_format_names(void) { return "kaldi, slf"; }
+const char *rlm_lattice_format_names(void) { return "kaldi, slf, fst, fst-text"; }
 
 static rlm_status unknown(const char *format, rlm_error *err) {
     return rlm_fail(err, RLM_E_ARG, "lattice format '%s' is not known (known: %s)",

@@ -8,7 +8,11 @@
  *   "slf"    HTK Standard Lattice Format, one lattice per file, as pocketsphinx
  *            (ps_lattice_write_htk) and HTK write it: words on nodes or on links, a= (acoustic)
  *            and l= (LM) in ln P, or log base B after base=B (base=0: probabilities).
- *   Further formats (OpenFst) are added by their own files; names stay stable.
+ *   "fst"    OpenFst binary vector FST (arc type standard or log), one lattice per file;
+ *            "fst-text" its fstprint text form. One cost (-ln P) per arc, read into lm with
+ *            ac = 0 and written back as ac + lm; words are output labels (rlm_fst.h,
+ *            decoder-glue/lattice_fst_io.c).
+ *   Further formats are added by their own files; names stay stable.
  *
  * Errors name file:line: field. A reader appends to `out` only when the whole file parsed; a
  * writer replaces its output atomically (never a half-written file). */
@@ -66,6 +70,7 @@ typedef struct rlm_lattice_write_opts {
     const double *const *final_lm;
     rlm_kaldi_form kaldi_form;
     double slf_base;      /* SLF: log base of a= and l=; 0 means e (no base= line) */
+    int fst_log;          /* fst, fst-text: arc type log instead of standard (tropical) */
 } rlm_lattice_write_opts;
 
 /* Writes the lattices to `path` (opt may be NULL: defaults). Kaldi: one archive. SLF: one
