@@ -2,8 +2,8 @@
 # Lattice rescoring speed and size (rlm lattice, plugin/lattice_rescore.h) on real pocketsphinx
 # lattices: the first LATTICE_COUNT (default 20) HTK SLF lattices of data/asr/lattices/dev (made
 # by the ASR demo from Festival speech of KJV verses), rescored with the demo's KJV LSTM
-# (data/kjv/lstm.bin) for history k = 2, 3, 4 and the whole history (0), each with beam
-# LATTICE_BEAM (default 10, log10) and at most LATTICE_MAX_ARCS (default 500000) arcs per
+# (data/kjv/lstm.bin) for history k = 2, 3, 4 and the whole history (0), each with the beams
+# LATTICE_BEAMS (default "10 20", log10) and at most LATTICE_MAX_ARCS (default 500000) arcs per
 # lattice. Weights: data/asr/rescore/nbest.rnn.opts (what rlm tune chose for the RNN on the dev
 # n-best lists), else --lm-weight 10.
 # Columns: input arcs, arcs made by the expansion, arcs of the rescored lattices, LM queries,
@@ -19,7 +19,7 @@ RLM=${RLM:-$B/rlm}
 dir=${LATTICE_DIR:-data/asr/lattices/dev}
 model=${LATTICE_MODEL:-data/kjv/lstm.bin}
 ref=${LATTICE_REF:-data/asr/dev/text}
-count=${LATTICE_COUNT:-20} beam=${LATTICE_BEAM:-10} max_arcs=${LATTICE_MAX_ARCS:-500000}
+count=${LATTICE_COUNT:-20} beams=${LATTICE_BEAMS:-10 20} max_arcs=${LATTICE_MAX_ARCS:-500000}
 opts_file=data/asr/rescore/nbest.rnn.opts
 [ -d "$dir" ] && ls "$dir"/*.slf >/dev/null 2>&1 ||
     { echo "bench_lattice: skipped: no SLF lattices in $dir (the ASR demo makes them)"; exit 0; }
@@ -40,7 +40,7 @@ machine="$(nproc)-core $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 
 stamp=$(date -u +%Y-%m-%dT%H:%MZ)
 printf 'date\tmachine\tload1\tmodel\tweights\tlattices\thistory\tbeam\tmax_arcs\tarcs_in\texpanded_arcs\tout_arcs\tlm_queries\tseconds\tarcs_per_s\taudio_s\trtf\tpeak_mb\twer\n' >"$out.tmp"
 field() { sed -n "s|.*$1.*|\\1|p" "$tmp/err"; } # a value of the stats line
-for k in 2 3 4 0; do
+for beam in $beams; do for k in 2 3 4 0; do
     load=$(cut -d' ' -f1 /proc/loadavg)
     # shellcheck disable=SC2086 # the weights are options
     nice -n 19 "$RLM" lattice --format slf $(cat "$tmp/files") -o "$tmp/out" --model "$model" \
@@ -53,6 +53,6 @@ for k in 2 3 4 0; do
         "$(field ', out \([0-9]*\);')" "$(field '; \([0-9]*\) LM queries')" "$(field '; \([0-9.]*\) s,')" \
         "$(field ' s, \([0-9]*\) arcs/s')" "$(field '(audio \([0-9.]*\) s)')" "$(field 'RTF \([0-9.]*\)')" \
         "$(field 'peak memory \([0-9.]*\) MB')" "$wer" >>"$out.tmp"
-done
+done; done
 mv "$out.tmp" "$out"
 cat "$out"
