@@ -5,7 +5,8 @@
 # Festival and decoded by pocketsphinx into 100-best lists, rescored with the LSTM, an IRSTLM
 # n-gram and pocketsphinx's own LM (recipes/asr-pocketsphinx.yaml), with the WER table; and
 # machine translation: Apertium's round-trip translations of held-out verses as Moses n-best
-# lists (scripts/mt_nbest.py), reranked with weights tuned for BLEU (recipes/mt-moses.yaml).
+# lists (scripts/mt_nbest.py), reranked with weights tuned for BLEU (recipes/mt-moses.yaml); and
+# shallow fusion: a character and the word LSTM inside a CTC beam search (scripts/ctc_demo.sh).
 #   DEMO_MINUTES  training budget in minutes (default 4)
 #   DEMO_RETRAIN  set to train again even if data/kjv/lstm.bin is up to date
 #   ASR_TEST_N, ASR_DEV_N  utterances in the ASR test and dev sets (default 300 and 200)
@@ -63,3 +64,8 @@ echo "== 9. Machine translation: held-out verses translated by Apertium into Spa
 echo "   and Esperanto and back, as Moses n-best lists, reranked (weights tuned for BLEU): rlm run recipes/mt-moses.yaml"
 python3 "$root/scripts/mt_nbest.py" --kjv "$data" --out "$root/data/mt" --rlm "$rlm"
 "$rlm" run "$root/recipes/mt-moses.yaml"
+
+echo
+echo "== 10. Shallow fusion: a CTC beam search over noisy character posteriors of held-out verses,"
+echo "   without an LM, with a character LSTM and with the word LSTM: scripts/ctc_demo.sh"
+RLM=$rlm "$root/scripts/ctc_demo.sh"
