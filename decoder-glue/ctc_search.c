@@ -208,22 +208,21 @@ static int by_score(const void *x, const void *y) {
     return (a->node > b->node) - (a->node < b->node); /* deterministic ties */
 }
 
-static const float *frame_row;
-static int by_post(const void *x, const void *y) {
-    float a = frame_row[*(const int32_t *)x], b = frame_row[*(const int32_t *)y];
-    if (a != b) return a > b ? -1 : 1;
-    return *(const int32_t *)x - *(const int32_t *)y;
-}
-
-/* The non-blank labels worth trying in this frame, into d->sel; returns how many. */
+/* The non-blank labels worth trying in this frame, into d->sel; returns how many. With top_k,
+ * the k most probable (ties: lower index), kept sorted by insertion: k and L are small. */
 static int select_labels(rlm_ctc_decoder *d, const float *row) {
+    const int k = d->o.top_k;
     int n = 0;
-    for (int c = 0; c < d->a->n_labels; c++)
-        if (c != d->a->blank && row[c] > -INFINITY && row[c] >= d->o.min_log10post) d->sel[n++] = c;
-    if (d->o.top_k && n > d->o.top_k) {
-        frame_row = row; /* a decoder is used by one thread; qsort has no context argument */
-        qsort(d->sel, (size_t)n, sizeof *d->sel, by_post);
-        n = d->o.top_k;
+    for (int c = 0; c < d->a->n_labels; c++) {
+        if (c == d->a->blank || !(row[c] > -INFINITY) || row[c] < d->o.min_log10post) continue;
+        if (!k) {
+            d->sel[n++] = c;
+            continue;
+        }
+        if (n == k && row[c] <= row[d->sel[n - 1]]) continue;
+        int i = n < k ? n++ : n - 1;
+        for (; i > 0 && row[d->sel[i - 1]] < row[c]; i--) d->sel[i] = d->sel[i - 1];
+        d->sel[i] = c;
     }
     return n;
 }
