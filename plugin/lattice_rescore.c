@@ -8,6 +8,11 @@
 #include "lattice_rescore.h"
 #include "lattice_words.h"
 
+/* Pairs per score_batch call: the scorer's scratch grows with the batch (hidden vectors of every
+ * pair), and a layer of a big expansion can hold 10^5 pairs; past a few thousand a larger product
+ * gains little. */
+#define BATCH_MAX 4096
+
 typedef struct xstate {
     rlm_scorer_state lm;
     double alpha;          /* best total from the start */
@@ -169,10 +174,11 @@ static rlm_status expand(expansion *e, const int32_t *xs, size_t n,
         }
         if (q->is_final && !batch_push(b, &e->x[xs[i]].lm, RLM_SCORER_EOS)) return RLM_E_NOMEM;
     }
-    if (b->n > 1 << 30) return RLM_E_NOMEM;
-    if (b->n) {
-        rlm_scorer_score_batch(e->sc, b->ins, b->words, (int)b->n, b->outs, b->scores);
-        stats->lm_queries += b->n, stats->batches++;
+    for (size_t at = 0; at < b->n; at += BATCH_MAX) {
+        size_t m = b->n - at < BATCH_MAX ? b->n - at : BATCH_MAX;
+        rlm_scorer_score_batch(e->sc, b->ins + at, b->words + at, (int)m, b->outs + at,
+                               b->scores + at);
+        stats->lm_queries += m, stats->batches++;
     }
     size_t c = 0;
     for (size_t i = 0; i < n; i++) {

@@ -29,7 +29,8 @@
  * Order and batching: the input states are grouped in layers by their longest distance (in arcs)
  * from the start, so no arc joins two states of one layer; the layers are expanded in order, and
  * every (scorer state, word) pair leaving the kept output states of one layer, `</s>` of its final
- * states included, goes through one rlm_scorer_score_batch.
+ * states included, goes through one rlm_scorer_score_batch (in chunks of 4096 pairs, which bounds
+ * the scorer's scratch memory).
  *
  * Pruning, at each layer, before its states are expanded. Each output state q = (s, h) gets the
  * estimate alpha(q) + beta(s): alpha is the best total of a path from the start to q in the output
