@@ -11,6 +11,7 @@ import ctypes.util
 import math
 import os
 import sys
+import threading
 import unittest
 
 ROOT = os.environ.get("RLM_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -191,6 +192,32 @@ class Scores(Base):
         after = sc.cache_stats()
         self.assertGreater(after["hits"], before["hits"])
         self.assertGreater(after["misses"], before["misses"])
+
+
+    def test_threads_share_a_scorer(self):
+        """ctypes drops the GIL in each call; the scorer's locks keep results those of one
+        thread, and each thread reads its own last error."""
+        sc = self.mixes["linear.pw"]
+        want = [sc.score_sentence(w)[0] for w in SENTENCES]
+        results, errors = {}, {}
+
+        def work(i):
+            results[i] = [[sc.score_sentence(w)[0] for w in SENTENCES] for _ in range(20)]
+            try:
+                rlm.open(f"/nonexistent/thread{i}.bin")
+            except rlm.RlmIOError as e:
+                errors[i] = str(e)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for i in range(4):
+            for r in results[i]:
+                for got, w in zip(r, want):
+                    self.assertAlmostEqual(got, w, delta=1e-6)
+            self.assertIn(f"/nonexistent/thread{i}.bin", errors[i])
 
 
 class States(Base):
