@@ -185,6 +185,23 @@ static void test_nbest_matches_fstshortestpath(void) {
     const char *uniq[] = {"the cat sat", "a cat sat", "the mat sat", "a mat sat", "the cat"};
     const double uniq_score[] = {-5.8, -5.9, -6.0, -6.1, -6.6};
     check_nbest(bin, f, 5, 1, uniq, uniq_score);
+    /* Without epsilons (fstrmepsilon) the unique n-best is the same list of words. */
+    rlm_fst *noeps = small_fst(s, NULL);
+    char bin2[] = "/tmp/rlm_fstXXXXXX", cmd[256];
+    CHECK(test_temp_file(bin2, "", 0) == 0);
+    CHECK_STATUS(rlm_fst_rmepsilon(noeps, &err), RLM_OK);
+    CHECK_STATUS(rlm_fst_write(noeps, bin2, &err), RLM_OK);
+    for (int32_t st = 0; st < rlm_fst_num_states(noeps); st++)
+        for (size_t i = 0; i < rlm_fst_num_arcs(noeps, st); i++)
+            CHECK(rlm_fst_get_arc(noeps, st, i).olabel != 0);
+    snprintf(cmd, sizeof cmd, "fstrmepsilon %s | fstprint > %s.ref && fstprint %s | cmp - %s.ref "
+             "&& echo same; rm -f %s.ref", bin, bin2, bin2, bin2, bin2);
+    char *eps = run(cmd);
+    CHECK(eps && strcmp(eps, "same\n") == 0);
+    free(eps);
+    check_nbest(bin2, noeps, 5, 1, uniq, uniq_score);
+    rlm_fst_free(noeps);
+    unlink(bin2);
     rlm_fst *best;
     CHECK_STATUS(rlm_fst_shortest_path(f, 0, 0, &best, &err), RLM_E_ARG);
     CHECK_STATUS(rlm_fst_topsort(f, &err), RLM_OK);
