@@ -15,7 +15,7 @@
 static const char usage_text[] =
     "usage: rlm ctc-decode --alphabet LABELS POSTERIORS [--log-base e|10] [--model RNN]\n"
     "                      [--ngram LM ...] [--mix linear:W|loglinear:W] [--lm-mode char|word]\n"
-    "                      [--lm-weight A] [--bonus B] [--beam N] [--top-k K]\n"
+    "                      [--lm-weight A] [--bonus B] [--oov-penalty P] [--beam N] [--top-k K]\n"
     "                      [--min-logpost X] [--per-beam] [-o OUT]\n"
     "Decodes each utterance of POSTERIORS with a CTC prefix beam search and writes `utt text`.\n"
     "LABELS:      one label a line in column order: <blank>, <space> (the word boundary), and\n"
@@ -28,6 +28,7 @@ static const char usage_text[] =
     "                  scores a word when a space or the end completes it\n"
     "  --lm-weight A   score = log10 P_ac + A * log10 P_lm + B * tokens (default A 0.5, B 0)\n"
     "  --bonus B       per character (char mode) or per word (word mode), log10\n"
+    "  --oov-penalty P log10 added to the LM score of a word no model knows (default 0)\n"
     "  --beam N        prefixes kept per frame (default 16); --top-k K: try only the K most\n"
     "                  probable labels per frame (default 0, all); --min-logpost X: skip labels\n"
     "                  below X (in --log-base; default: none)\n"
@@ -57,7 +58,7 @@ static int decode_all(rlm_ctc_decoder *d, rlm_scorer *sc, const rlm_ctc_posterio
 int cmd_ctc_decode(int argc, char **argv) {
     mix_models mm = {0};
     const char *alphabet_path = NULL, *log_base = "e", *mix_text = NULL, *mode = NULL, *out = NULL;
-    double lm_weight = 0.5, bonus = 0, min_logpost = -INFINITY;
+    double lm_weight = 0.5, bonus = 0, min_logpost = -INFINITY, oov_penalty = 0;
     int beam = 16, top_k = 0, per_beam = 0;
     if ((argc = mix_take_ngram_options("ctc-decode", argc, argv, &mm)) < 0) return 2;
     const arg_spec specs[] = {
@@ -67,6 +68,7 @@ int cmd_ctc_decode(int argc, char **argv) {
         {"--bonus", ARG_DOUBLE, &bonus},            {"--beam", ARG_INT, &beam},
         {"--top-k", ARG_INT, &top_k},               {"--min-logpost", ARG_DOUBLE, &min_logpost},
         {"--per-beam", ARG_FLAG, &per_beam},        {"-o", ARG_STRING, &out},
+        {"--oov-penalty", ARG_DOUBLE, &oov_penalty},
     };
     const char *pos[2];
     int n_pos, rc = args_parse_or_help(argc, argv, specs, sizeof specs / sizeof specs[0], pos, 2,
@@ -83,7 +85,8 @@ int cmd_ctc_decode(int argc, char **argv) {
     if (mm.n_ngrams && !mix_text) return usage_error("--ngram needs --mix%s", "");
     if (beam < 1) return usage_error("--beam must be at least 1%s", "");
     if (top_k < 0) return usage_error("--top-k must be 0 (all) or more%s", "");
-    if (!isfinite(lm_weight) || !isfinite(bonus)) return usage_error("--lm-weight and --bonus must be finite%s", "");
+    if (!isfinite(lm_weight) || !isfinite(bonus) || !isfinite(oov_penalty))
+        return usage_error("--lm-weight, --bonus and --oov-penalty must be finite%s", "");
 
     rlm_ctc_options o;
     rlm_ctc_options_init(&o);
@@ -93,6 +96,7 @@ int cmd_ctc_decode(int argc, char **argv) {
     rlm_error err = {0};
     rlm_scorer_options so;
     rlm_scorer_options_init(&so);
+    so.oov_log10penalty = (float)oov_penalty;
     if (mix_text && rlm_mix_spec_parse(mix_text, mix_n_models(&mm), "--mix", &so.mix, &err))
         return usage_error("%s", err.message);
 
