@@ -25,6 +25,7 @@
 #include "lattice_internal.h"
 
 enum { FORM_UNKNOWN, FORM_COMPACT, FORM_LATTICE };
+#define KALDI_MAX_OPEN_ID 16777215 /* 2^24 - 1: larger than any vocabulary */
 static const char *const form_name[] = {"?", "CompactLattice", "Lattice"};
 
 typedef struct kaldi_weight {
@@ -115,6 +116,11 @@ static rlm_status word_label(reader *r, int32_t id, rlm_error *err) {
     if (r->opt->closed && id != RLM_SYMBOL_EPS)
         return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: word: id %ld is not in the symbol table",
                         r->f.name, r->f.line, (long)id);
+    /* the table is indexed by id: a stray huge number would cost gigabytes */
+    if (id > KALDI_MAX_OPEN_ID)
+        return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: word: id %ld is above %ld; without a "
+                        "words.txt ids must stay below that (give the symbol table)", r->f.name,
+                        r->f.line, (long)id, (long)KALDI_MAX_OPEN_ID);
     char text[16];
     int n = id == RLM_SYMBOL_EPS ? snprintf(text, sizeof text, "<eps>")
                                  : snprintf(text, sizeof text, "%ld", (long)id);
@@ -168,8 +174,8 @@ static rlm_status arc_line(reader *r, int32_t s, const char **tok, const size_t 
                           tok[nf - 1], form_name[w.form], form_name[form]);
     }
     if (!st) st = parse_ids(r, &w, &n, err);
-    if (!st) st = word_label(r, word, err);
     if (!st) st = lattice_need_state(r->lat, d, &r->f, "dst", err);
+    if (!st) st = word_label(r, word, err);
     if (st) return st;
     int64_t a = rlm_lattice_add_arc(r->lat, s, d, word, -w.a / NBEST_LN10, -w.g / NBEST_LN10);
     if (a < 0 || (n && !rlm_lattice_set_seq(r->lat, (size_t)a, r->ids, n)))
@@ -279,7 +285,7 @@ static void put_state(FILE *f, const rlm_lattice *lat, int32_t s, const size_t *
         fprintf(f, "%ld", (long)a->word);
         if (a->ac != 0 || lm != 0 || n) {
             fputc('\t', f);
-            put_weight(f, a->ac, lm, compact, lat->seq + a->seq_off, n);
+            put_weight(f, a->ac, lm, compact, n ? lat->seq + a->seq_off : NULL, n);
         }
         fputc('\n', f);
     }
@@ -290,7 +296,7 @@ static void put_state(FILE *f, const rlm_lattice *lat, int32_t s, const size_t *
         fprintf(f, "%ld", (long)s);
         if (st->final_ac != 0 || lm != 0 || n) {
             fputc('\t', f);
-            put_weight(f, st->final_ac, lm, compact, lat->seq + st->final_seq_off, n);
+            put_weight(f, st->final_ac, lm, compact, n ? lat->seq + st->final_seq_off : NULL, n);
         }
         fputc('\n', f);
     } else if (first[s] == first[s + 1]) {

@@ -326,6 +326,7 @@ static const malformed kaldi_bad[] = {
     {"nul_byte.txt", RLM_E_FORMAT, ":2: line: contains a NUL byte"},
     {"second_lattice_bad_line.txt", RLM_E_FORMAT, ":7: line: a Lattice line in a CompactLattice lattice (line 6 is CompactLattice)"},
     {"final_weight_bad.txt", RLM_E_FORMAT, ":3: acoustic cost: expected a number, got 'x'"},
+    {"word_id_too_large_without_table.txt", RLM_E_FORMAT, ":2: word: id 16777216 is above 16777215; without a words.txt ids must stay below that (give the symbol table)"},
     {"word_not_an_id.txt", RLM_E_FORMAT, ":2: word: expected a word id (an integer from 0 to 2147483646), got 'w'"},
 };
 
