@@ -4,7 +4,7 @@
 # rlm_scorer_score call per (prefix, token), for the character LSTM data/kjv/char-lstm.bin
 # (scripts/ctc_demo.sh trains it) and the word LSTM data/kjv/lstm.bin (scripts/demo.sh), at two
 # beam widths (the 8 most probable labels tried per frame), on noisy-channel posteriors of
-# CTC_BENCH_N (default 10) held-out verses (scripts/ctc_noisy.py).
+# CTC_BENCH_N (default 30) held-out verses (scripts/ctc_noisy.py).
 # Both modes must write the same hypotheses (checked; the run fails otherwise). Writes
 # bench/results/ctc.tsv. Skips a model that is missing (says so).
 set -eu
@@ -16,7 +16,7 @@ export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-Haswell} OPENBLAS_NUM_THREADS=1
 [ -f "$data/kjv.test.txt" ] || { echo "bench_ctc: skipped: $data missing (run scripts/prepare_kjv.sh)"; exit 0; }
 work=$B/bench/ctc
 mkdir -p "$work" bench/results
-python3 scripts/ctc_noisy.py "$data/kjv.test.txt" "$data/kjv.train.txt" "$work" --lines "${CTC_BENCH_N:-10}" --seed 2
+python3 scripts/ctc_noisy.py "$data/kjv.test.txt" "$data/kjv.train.txt" "$work" --lines "${CTC_BENCH_N:-30}" --seed 2
 out=bench/results/ctc.tsv
 tmp=$out.tmp.$$
 machine="$(nproc)-core $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
