@@ -77,11 +77,18 @@ static rlm_status bad(const slf_reader *r, const char *field, size_t fl, const c
                     what);
 }
 
+/* The field's name as written, NUL-terminated for the messages (memcpy: this runs per field). */
+static const char *field_name(char buf[32], const char *name, size_t nl) {
+    if (nl > 31) nl = 31;
+    memcpy(buf, name, nl);
+    buf[nl] = 0;
+    return buf;
+}
+
 static rlm_status number(const slf_reader *r, const char *name, size_t nl, const char *v,
                          size_t vl, double *out, rlm_error *err) {
     char field[32];
-    snprintf(field, sizeof field, "%.*s", (int)(nl > 31 ? 31 : nl), name);
-    return nbest_number(&r->f, field, v, vl, out, err);
+    return nbest_number(&r->f, field_name(field, name, nl), v, vl, out, err);
 }
 
 /* An index of `what`, below `bound` (the count `bound_name`) when bound >= 0. */
@@ -89,8 +96,7 @@ static rlm_status index_field(const slf_reader *r, const char *name, size_t nl, 
                               size_t vl, const char *what, int64_t bound,
                               const char *bound_name, int32_t *out, rlm_error *err) {
     char field[32];
-    snprintf(field, sizeof field, "%.*s", (int)(nl > 31 ? 31 : nl), name);
-    rlm_status st = lattice_index(&r->f, field, what, v, vl, out, err);
+    rlm_status st = lattice_index(&r->f, field_name(field, name, nl), what, v, vl, out, err);
     if (!st && bound >= 0 && *out >= bound)
         st = rlm_fail(err, RLM_E_FORMAT, "%s:%ld: %s: %ld is not below %s=%ld", r->f.name,
                       r->f.line, field, (long)*out, bound_name, (long)bound);
@@ -245,9 +251,6 @@ static rlm_status size_known(slf_reader *r, rlm_error *err) {
     return RLM_OK;
 }
 
-static double to_log10(double x, double base) {
-    return base == 0 ? log10(x) : x * log10(base);
-}
 
 /* The only node of degree 0 in deg (links into it for the start, out of it for the end); -1
  * and a message when there is none or more than one. */
@@ -273,12 +276,13 @@ static rlm_status build(slf_reader *r, rlm_lattice *lat, rlm_error *err) {
     int32_t *out = calloc((size_t)r->n_nodes + 1, sizeof *out);
     rlm_status st = in && out ? RLM_OK : rlm_fail(err, RLM_E_NOMEM, "%s: out of memory",
                                                   r->f.name);
+    double scale = r->base == 0 ? 0 : log10(r->base); /* base=0: probabilities */
     for (int64_t j = 0; !st && j < r->n_links; j++) {
         const slf_link *k = &r->links[j];
         int32_t word = k->word >= 0 ? k->word : r->nodes[k->to].word;
         in[k->to]++, out[k->from]++;
-        if (rlm_lattice_add_arc(lat, k->from, k->to, word < 0 ? RLM_SYMBOL_EPS : word,
-                                to_log10(k->ac, r->base), to_log10(k->lm, r->base)) < 0)
+        double ac = scale ? k->ac * scale : log10(k->ac), lm = scale ? k->lm * scale : log10(k->lm);
+        if (rlm_lattice_add_arc(lat, k->from, k->to, word < 0 ? RLM_SYMBOL_EPS : word, ac, lm) < 0)
             st = rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", r->f.name);
     }
     for (int64_t i = 0; !st && i < r->n_nodes; i++) lat->states[i].time = r->nodes[i].time;
