@@ -15,7 +15,12 @@
  *   Further formats are added by their own files; names stay stable.
  *
  * Errors name file:line: field. A reader appends to `out` only when the whole file parsed; a
- * writer replaces its output atomically (never a half-written file). */
+ * writer replaces its output atomically (never a half-written file). Every lattice read has
+ * passed rlm_lattice_check (a start state, acyclic), which leaves its arcs grouped by source
+ * state (file order within a state): arc indices, and so write_opts.arc_lm, follow that order.
+ * Words are kept as the file spells them, special ones too (SLF's !NULL, !SENT_START, <s>,
+ * </s>, <sil>, fillers); a Kaldi lattice with no states (an empty FST) is read as one with
+ * n_states 0 and start -1, and written back so. Details: lattice_kaldi.c, lattice_slf.c. */
 #ifndef RLM_LATTICE_IO_H
 #define RLM_LATTICE_IO_H
 

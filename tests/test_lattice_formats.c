@@ -41,6 +41,17 @@ static rlm_lattice_list parse_ok(const char *format, const char *text, const cha
     return l;
 }
 
+/* The text rlm_lattice_write gives (NULL when it fails); the caller frees it. */
+static char *written(const char *format, const rlm_lattice_list *l, const char *path,
+                     const rlm_lattice_write_opts *wo) {
+    rlm_error err;
+    rlm_status st = rlm_lattice_write(format, l, path, wo, &err);
+    if (st) fprintf(stderr, "write: %s\n", err.message);
+    CHECK_STATUS(st, RLM_OK);
+    size_t n;
+    return st ? NULL : test_read_file(path, &n);
+}
+
 static const char *word(const rlm_lattice *lat, size_t a) {
     return rlm_symbols_word(lat->symbols, lat->arcs[a].word);
 }
@@ -80,9 +91,7 @@ static void test_kaldi_compact_and_lattice(void) {
     /* written back: the same text, byte for byte */
     char out[] = "/tmp/rlm_lat_kaldiXXXXXX";
     CHECK(test_temp_file(out, "", 0) == 0);
-    CHECK_STATUS(rlm_lattice_write("kaldi", &l, out, NULL, &err), RLM_OK);
-    size_t n;
-    char *back = test_read_file(out, &n);
+    char *back = written("kaldi", &l, out, NULL);
     CHECK(back && !strcmp(back, kaldi_compact));
     if (back && strcmp(back, kaldi_compact)) fprintf(stderr, "written:\n%s", back);
     free(back);
@@ -93,8 +102,7 @@ static void test_kaldi_compact_and_lattice(void) {
     double f0[5] = {0, 0, 0, -0.25, 0};
     const double *final_lm[2] = {f0, NULL};
     rlm_lattice_write_opts wo = {.arc_lm = arc_lm, .final_lm = final_lm};
-    CHECK_STATUS(rlm_lattice_write("kaldi", &l, out, &wo, &err), RLM_OK);
-    back = test_read_file(out, &n);
+    back = written("kaldi", &l, out, &wo);
     CHECK_CONTAINS(back, "utt1 \n0\t1\t3\t2.30258509,4.60517019,1_2_2\n"
                          "0\t2\t4\t4.60517019,3,5\n1\t3\t5\t1.15129255,6.90775528,7_8\n"
                          "2\t3\t5\n3\t0.575646273,0.25,9\n");
@@ -102,16 +110,37 @@ static void test_kaldi_compact_and_lattice(void) {
     free(back);
     /* forced forms: Lattice drops the transition ids, CompactLattice the ilabels */
     wo = (rlm_lattice_write_opts){.kaldi_form = RLM_KALDI_LATTICE};
-    CHECK_STATUS(rlm_lattice_write("kaldi", &l, out, &wo, &err), RLM_OK);
-    back = test_read_file(out, &n);
+    back = written("kaldi", &l, out, &wo);
     CHECK_CONTAINS(back, "utt1 \n0\t1\t3\t3\t2.30258509,4.60517019\n0\t2\t4\t4\t1.5,3\n");
     CHECK_CONTAINS(back, "3\t0.5,0.25\n4\tInfinity,Infinity\n\n");
     free(back);
     wo.kaldi_form = RLM_KALDI_COMPACT;
-    CHECK_STATUS(rlm_lattice_write("kaldi", &l, out, &wo, &err), RLM_OK);
-    back = test_read_file(out, &n);
+    back = written("kaldi", &l, out, &wo);
     CHECK_CONTAINS(back, "utt2 \n0\t1\t3\t1,2,\n1\t2\t0\n2\t3\t4\t0.25,0.5,\n3\t0.5,0.75,\n");
     free(back);
+    unlink(out);
+    rlm_lattice_list_free(&l);
+    rlm_lattice_read_opts_free(&opt);
+}
+
+/* An empty FST (Kaldi writes one for an utterance whose lattice lost every path) is a lattice
+ * with no states; it is written back as it was, and SLF, which cannot hold it, refuses it. */
+static void test_kaldi_empty_lattice(void) {
+    rlm_lattice_read_opts opt;
+    rlm_error err;
+    CHECK_STATUS(rlm_lattice_read_opts_init(&opt, NULL, &err), RLM_OK);
+    const char *text = "e1 \n\ne2 \n0\t1\t3\n1\n\n";
+    rlm_lattice_list l = parse_ok("kaldi", text, "e.ark", &opt);
+    CHECK(l.n == 2 && l.lat[0]->n_states == 0 && l.lat[0]->start == -1);
+    CHECK(l.n == 2 && l.lat[1]->n_states == 2 && l.lat[1]->states[1].is_final);
+    char out[] = "/tmp/rlm_lat_emptyXXXXXX";
+    CHECK(test_temp_file(out, "", 0) == 0);
+    char *back = written("kaldi", &l, out, NULL);
+    CHECK(back && !strcmp(back, text));
+    free(back);
+    rlm_lattice_list one = {l.lat, 1, 1};
+    CHECK_STATUS(rlm_lattice_write("slf", &one, out, NULL, &err), RLM_E_ARG);
+    CHECK_CONTAINS(err.message, ": lattice e1 is empty; SLF cannot hold an empty lattice");
     unlink(out);
     rlm_lattice_list_free(&l);
     rlm_lattice_read_opts_free(&opt);
@@ -402,6 +431,7 @@ static void test_malformed_files(void) {
 int main(int argc, char **argv) {
     (void)argc;
     RUN(test_kaldi_compact_and_lattice);
+    RUN(test_kaldi_empty_lattice);
     RUN(test_kaldi_with_words_txt);
     RUN(test_slf_pocketsphinx_and_htk);
     RUN(test_slf_from_kaldi_and_base0);
