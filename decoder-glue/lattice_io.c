@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lattice_internal.h"
+#include "ngram_internal.h"
 
 static const lattice_format formats[] = {
     {"kaldi", lattice_parse_kaldi, lattice_write_kaldi},
@@ -69,6 +70,45 @@ rlm_status rlm_lattice_parse(const char *format, const char *data, size_t size,
     return RLM_OK;
 }
 
+/* The text of gzip or xz bytes, through the ARPA reader's decompressing line source (which
+ * knows them by their magic bytes); lines joined again with '\n', so line numbers hold. */
+static char *decompress(const char *data, size_t size, const char *path, size_t *out_size,
+                        rlm_error *err) {
+    ngram_lines *lines;
+    if (ngram_lines_open_memory(&lines, data, size, path, err)) return NULL;
+    size_t n = 0, cap = 1 << 16;
+    char *text = malloc(cap + 1), *line;
+    size_t len;
+    rlm_status st = text ? RLM_OK : rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", path);
+    while (!st && !(st = ngram_lines_next(lines, &line, &len, err)) && line) {
+        while (n + len + 1 > cap) {
+            char *bigger = realloc(text, 2 * cap + 1);
+            if (!bigger) {
+                st = rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            text = bigger, cap *= 2;
+        }
+        if (st) break;
+        memcpy(text + n, line, len);
+        n += len;
+        text[n++] = '\n';
+    }
+    ngram_lines_close(lines);
+    if (st) {
+        free(text);
+        return NULL;
+    }
+    text[n] = 0;
+    *out_size = n;
+    return text;
+}
+
+static int compressed(const char *d, size_t n) {
+    return (n >= 2 && (unsigned char)d[0] == 0x1f && (unsigned char)d[1] == 0x8b) ||
+           (n >= 6 && !memcmp(d, "\xfd" "7zXZ\0", 6));
+}
+
 rlm_status rlm_lattice_read(const char *format, const char *path,
                             const rlm_lattice_read_opts *opt, rlm_lattice_list *out,
                             rlm_error *err) {
@@ -76,6 +116,11 @@ rlm_status rlm_lattice_read(const char *format, const char *path,
     size_t size;
     char *text = nbest_load_file(path, &size, err);
     if (!text) return err ? err->status : RLM_E_IO;
+    if (compressed(text, size)) { /* HTK's lat.gz, gzipped text archives */
+        char *plain = decompress(text, size, path, &size, err);
+        free(text);
+        if (!(text = plain)) return err ? err->status : RLM_E_IO;
+    }
     rlm_status st = rlm_lattice_parse(format, text, size, path, opt, out, err);
     free(text);
     return st;

@@ -218,6 +218,13 @@ static rlm_status finish(reader *r, rlm_lattice_list *out, rlm_error *err) {
 rlm_status lattice_parse_kaldi(const char *data, size_t size, const char *name,
                                const rlm_lattice_read_opts *opt, rlm_lattice_list *out,
                                rlm_error *err) {
+    /* Kaldi's binary archives put "\0B" after the key: say so rather than "NUL byte" */
+    const char *nl = memchr(data, '\n', size);
+    size_t first = nl ? (size_t)(nl - data) : size;
+    for (size_t i = 0; i + 2 < first; i++)
+        if (data[i] == ' ' && data[i + 1] == 0 && data[i + 2] == 'B')
+            return rlm_fail(err, RLM_E_UNSUPPORTED, "%s:1: key: a binary Kaldi archive; only "
+                            "text ones are read (lattice-copy ark:IN ark,t:OUT makes one)", name);
     reader r = {nbest_file_init(data, size, name), opt, NULL, FORM_UNKNOWN, 0, NULL, 0};
     const char *line, *key, *rest;
     size_t len, kl, rl;

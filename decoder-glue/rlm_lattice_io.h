@@ -51,7 +51,8 @@ RLM_API int rlm_lattice_format_known(const char *format);
 /* The known names, comma-separated, for help texts and error messages. */
 RLM_API const char *rlm_lattice_format_names(void);
 
-/* Reads every lattice of the file at `path` and appends them to out. */
+/* Reads every lattice of the file at `path` and appends them to out. A gzip or xz file (HTK's
+ * lat.gz) is read as the text inside it. */
 RLM_API rlm_status rlm_lattice_read(const char *format, const char *path,
                                     const rlm_lattice_read_opts *opt, rlm_lattice_list *out,
                                     rlm_error *err);

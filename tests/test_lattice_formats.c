@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "check.h"
 #include "files.h"
@@ -313,6 +314,31 @@ static void test_slf_from_kaldi_and_base0(void) {
     rlm_lattice_read_opts_free(&opt);
 }
 
+/* HTK keeps lattices as lat.gz: a gzipped file reads as its text (line numbers too). */
+static void test_gzip_input(void) {
+    char gz[] = "/tmp/rlm_lat_gzXXXXXX";
+    CHECK(test_temp_file(gz, "", 0) == 0);
+    gzFile g = gzopen(gz, "wb");
+    CHECK(g && gzwrite(g, ps_slf, (unsigned)strlen(ps_slf)) == (int)strlen(ps_slf));
+    if (g) gzclose(g);
+    rlm_lattice_read_opts opt;
+    rlm_error err;
+    CHECK_STATUS(rlm_lattice_read_opts_init(&opt, NULL, &err), RLM_OK);
+    rlm_lattice_list plain = parse_ok("slf", ps_slf, gz, &opt), zipped = {0};
+    CHECK_STATUS(rlm_lattice_read("slf", gz, &opt, &zipped, &err), RLM_OK);
+    CHECK(plain.n == 1 && zipped.n == 1 && same_lattice(plain.lat[0], zipped.lat[0]));
+    const char *bad = "N=2 L=1\nJ=0 S=0 E=9\n";
+    g = gzopen(gz, "wb");
+    CHECK(g && gzwrite(g, bad, (unsigned)strlen(bad)) == (int)strlen(bad));
+    if (g) gzclose(g);
+    CHECK_STATUS(rlm_lattice_read("slf", gz, &opt, &zipped, &err), RLM_E_FORMAT);
+    CHECK_CONTAINS(err.message, ":2: E: 9 is not below N=2");
+    rlm_lattice_list_free(&plain);
+    rlm_lattice_list_free(&zipped);
+    rlm_lattice_read_opts_free(&opt);
+    unlink(gz);
+}
+
 /* A closed table refuses SLF words it lacks. */
 static void test_slf_closed_table(void) {
     char words[] = "/tmp/rlm_lat_words2XXXXXX";
@@ -356,6 +382,7 @@ static const malformed kaldi_bad[] = {
     {"second_lattice_bad_line.txt", RLM_E_FORMAT, ":7: line: a Lattice line in a CompactLattice lattice (line 6 is CompactLattice)"},
     {"final_weight_bad.txt", RLM_E_FORMAT, ":3: acoustic cost: expected a number, got 'x'"},
     {"word_id_too_large_without_table.txt", RLM_E_FORMAT, ":2: word: id 16777216 is above 16777215; without a words.txt ids must stay below that (give the symbol table)"},
+    {"binary_archive.txt", RLM_E_UNSUPPORTED, ":1: key: a binary Kaldi archive; only text ones are read (lattice-copy ark:IN ark,t:OUT makes one)"},
     {"word_not_an_id.txt", RLM_E_FORMAT, ":2: word: expected a word id (an integer from 0 to 2147483646), got 'w'"},
 };
 
@@ -385,6 +412,7 @@ static const malformed slf_bad[] = {
     {"text_after_dot.slf", RLM_E_UNSUPPORTED, ":4: line: text after the lattice's closing '.' (one lattice per file)"},
     {"unknown_line_in_body.slf", RLM_E_FORMAT, ":3: line: expected a node (I=) or link (J=) line after the size line, got 'foo=1'"},
     {"empty_word.slf", RLM_E_FORMAT, ":2: W: empty word"},
+    {"gzip_corrupt.slf.gz", RLM_E_FORMAT, ":1: gzip data is truncated (the stream ends before its trailer)"},
     {"no_nodes.slf", RLM_E_FORMAT, ": N: a lattice needs nodes"},
     {"nul_byte.slf", RLM_E_FORMAT, ":2: line: contains a NUL byte"},
     {"node_index_not_number.slf", RLM_E_FORMAT, ":2: I: expected a node (an integer from 0 to 2147483646), got 'x'"},
@@ -435,6 +463,7 @@ int main(int argc, char **argv) {
     RUN(test_kaldi_with_words_txt);
     RUN(test_slf_pocketsphinx_and_htk);
     RUN(test_slf_from_kaldi_and_base0);
+    RUN(test_gzip_input);
     RUN(test_slf_closed_table);
     RUN(test_malformed_files);
     return check_summary(argv[0]);
