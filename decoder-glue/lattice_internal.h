@@ -51,6 +51,9 @@ double lattice_arc_lm(const rlm_lattice_write_opts *opt, size_t i, const rlm_lat
 double lattice_final_lm(const rlm_lattice_write_opts *opt, size_t i, const rlm_lattice *lat,
                         int32_t s);
 
+/* 1 when s can be one field of a text format: not empty, no white space. */
+int lattice_token_ok(const char *s);
+
 /* Makes states exist up to `state` (read in `field`) inclusive. */
 rlm_status lattice_need_state(rlm_lattice *lat, int32_t state, const nbest_file *f,
                               const char *field, rlm_error *err);

@@ -147,6 +147,8 @@ rlm_status lattice_index(const nbest_file *f, const char *field, const char *wha
     return RLM_OK;
 }
 
+int lattice_token_ok(const char *s) { return s && *s && !s[strcspn(s, " \t\n\r\v\f")]; }
+
 rlm_status lattice_need_state(rlm_lattice *lat, int32_t state, const nbest_file *f,
                               const char *field, rlm_error *err) {
     /* A file names each state it has, so more states than bytes means a number gone wrong,

@@ -326,6 +326,10 @@ static int group_arcs(const rlm_lattice *lat, size_t **by_state, size_t **first)
 
 rlm_status lattice_write_kaldi(const rlm_lattice_list *l, const char *path,
                                const rlm_lattice_write_opts *opt, rlm_error *err) {
+    for (size_t i = 0; i < l->n; i++)
+        if (!lattice_token_ok(l->lat[i]->id))
+            return rlm_fail(err, RLM_E_ARG, "%s: lattice id '%s' is empty or has white space; "
+                            "a Kaldi archive key cannot", path, l->lat[i]->id);
     rlm_atomic_file af;
     rlm_status st = rlm_atomic_open(&af, path, err);
     if (st) return st;

@@ -401,10 +401,18 @@ static rlm_status write_one(const rlm_lattice *lat, size_t i, const char *path,
     if (lat->start < 0 || lat->n_states == 0)
         return rlm_fail(err, RLM_E_ARG, "%s: lattice %s is empty; SLF cannot hold an empty "
                         "lattice", path, lat->id);
-    for (size_t a = 0; a < lat->n_arcs; a++)
-        if (!word_text(lat, lat->arcs[a].word))
+    if (!lattice_token_ok(lat->id))
+        return rlm_fail(err, RLM_E_ARG, "%s: lattice id '%s' is empty or has white space; SLF's "
+                        "UTTERANCE= cannot hold it", path, lat->id);
+    for (size_t a = 0; a < lat->n_arcs; a++) {
+        const char *w = word_text(lat, lat->arcs[a].word);
+        if (!w)
             return rlm_fail(err, RLM_E_ARG, "%s: lattice %s: arc %zu: label %ld is not in the "
                             "symbol table", path, lat->id, a, (long)lat->arcs[a].word);
+        if (!lattice_token_ok(w))
+            return rlm_fail(err, RLM_E_ARG, "%s: lattice %s: arc %zu: word '%s' is empty or has "
+                            "white space; SLF's W= cannot hold it", path, lat->id, a, w);
+    }
     double base = opt->slf_base > 0 ? opt->slf_base : M_E;
     double scale = 1 / log10(base); /* log10 -> the file's base */
     int32_t end = end_node(lat, opt, i);

@@ -142,6 +142,26 @@ static void test_kaldi_empty_lattice(void) {
     rlm_lattice_list one = {l.lat, 1, 1};
     CHECK_STATUS(rlm_lattice_write("slf", &one, out, NULL, &err), RLM_E_ARG);
     CHECK_CONTAINS(err.message, ": lattice e1 is empty; SLF cannot hold an empty lattice");
+    /* names a text format cannot hold are refused before anything is written */
+    free(l.lat[1]->id);
+    l.lat[1]->id = strdup("two words");
+    CHECK_STATUS(rlm_lattice_write("kaldi", &l, out, NULL, &err), RLM_E_ARG);
+    CHECK_CONTAINS(err.message, ": lattice id 'two words' is empty or has white space; a Kaldi "
+                                "archive key cannot");
+    one.lat = &l.lat[1];
+    CHECK_STATUS(rlm_lattice_write("slf", &one, out, NULL, &err), RLM_E_ARG);
+    CHECK_CONTAINS(err.message, ": lattice id 'two words' is empty or has white space");
+    free(l.lat[1]->id);
+    l.lat[1]->id = strdup("e2");
+    rlm_symbols_set(opt.symbols, "a b", 3, 9, &err);
+    l.lat[1]->arcs[0].word = 9;
+    CHECK_STATUS(rlm_lattice_write("slf", &one, out, NULL, &err), RLM_E_ARG);
+    CHECK_CONTAINS(err.message, ": lattice e2: arc 0: word 'a b' is empty or has white space; "
+                                "SLF's W= cannot hold it");
+    size_t n;
+    back = test_read_file(out, &n);
+    CHECK(back && !strcmp(back, text)); /* the refused writes left the file alone */
+    free(back);
     unlink(out);
     rlm_lattice_list_free(&l);
     rlm_lattice_read_opts_free(&opt);
