@@ -165,25 +165,31 @@ def nbest(verses, args):
         yield ranked[:args.nbest]
 
 
+def atomic_write(path, lines):
+    """path appears whole or not at all."""
+    with tempfile.NamedTemporaryFile("w", dir=os.path.dirname(path) or ".", delete=False,
+                                     encoding="utf-8") as f:
+        try:
+            f.writelines(lines)
+        except BaseException:
+            os.unlink(f.name)
+            raise
+    os.replace(f.name, path)
+
+
+def moses_line(i, text, feats):
+    fs = " ".join("%s= %s" % (n, " ".join("%g" % v for v in feats[n])) for n in WEIGHTS)
+    return "%d ||| %s ||| %s ||| %.4f\n" % (i, text, fs, total(feats))
+
+
 def write_set(verses, args, stem):
     lists = list(nbest(verses, args))
-    nb, ref = stem + ".nbest", stem + ".ref"
-    d = os.path.dirname(nb)
-    with tempfile.NamedTemporaryFile("w", dir=d, delete=False, encoding="utf-8") as f:
-        for i, ranked in enumerate(lists):
-            for text, feats in ranked:
-                fs = " ".join("%s= %s" % (n, " ".join("%g" % v for v in feats[n])) for n in WEIGHTS)
-                f.write("%d ||| %s ||| %s ||| %.4f\n" % (i, text, fs, total(feats)))
-        tmp_nb = f.name
-    with tempfile.NamedTemporaryFile("w", dir=d, delete=False, encoding="utf-8") as f:
-        for i, v in enumerate(verses):
-            f.write("%d %s\n" % (i, v))
-        tmp_ref = f.name
-    os.replace(tmp_nb, nb)
-    os.replace(tmp_ref, ref)
+    atomic_write(stem + ".nbest", (moses_line(i, text, feats) for i, ranked in enumerate(lists)
+                                   for text, feats in ranked))
+    atomic_write(stem + ".ref", ("%d %s\n" % (i, v) for i, v in enumerate(verses)))
     sizes = [len(r) for r in lists]
-    print("%s: %d sentences, %d-%d candidates (mean %.1f)" % (
-        nb, len(lists), min(sizes), max(sizes), sum(sizes) / len(sizes)), file=sys.stderr)
+    print("%s.nbest: %d sentences, %d-%d candidates (mean %.1f)" % (
+        stem, len(lists), min(sizes), max(sizes), sum(sizes) / len(sizes)), file=sys.stderr)
 
 
 def read(path):
@@ -215,8 +221,7 @@ def main():
             print("%s.nbest: up to date" % stem, file=sys.stderr)
             continue
         write_set(select(src, n, args.min_words, args.max_words), args, stem)
-        with open(stem + ".params", "w", encoding="utf-8") as f:  # last: marks the set complete
-            f.write(params)
+        atomic_write(stem + ".params", [params])  # last: marks the set complete
 
 
 if __name__ == "__main__":
