@@ -135,7 +135,8 @@ static int add(rlm_ctc_decoder *d, int32_t node, double pb, double pnb) {
     return 0;
 }
 
-/* The scorer id of the word the labels of node after its word start spell. */
+/* The scorer id of the word the labels of node after its word start spell; -1 when memory runs
+ * out. */
 static int32_t word_id(rlm_ctc_decoder *d, int32_t node) {
     const ctc_node *n = &d->trie.nodes[node];
     int32_t k = ctc_trie_labels(&d->trie, node, n->word_depth, d->labels);
@@ -146,7 +147,7 @@ static int32_t word_id(rlm_ctc_decoder *d, int32_t node) {
         if (len + l + 1 > d->cap_word) {
             size_t c = 2 * (len + l + 1);
             char *w = realloc(d->word, c);
-            if (!w) return RLM_SCORER_UNK; /* caught: the scorer's NaN check is not reached */
+            if (!w) return -1;
             d->word = w, d->cap_word = c;
         }
         memcpy(d->word + len, s, l);
@@ -155,9 +156,10 @@ static int32_t word_id(rlm_ctc_decoder *d, int32_t node) {
     return rlm_scorer_word_id(d->sc, d->word ? d->word : "", len);
 }
 
-/* Queues the LM score that completes node: its token from parent's state. */
+/* Queues the LM score that completes node: its token from parent's state. word -1 (no memory
+ * for the spelling) fails. */
 static int queue(rlm_ctc_decoder *d, int32_t node, int32_t word) {
-    if (grow(&d->pairs, &d->cap_pairs, d->n_pairs + 1, sizeof *d->pairs)) return -1;
+    if (word < 0 || grow(&d->pairs, &d->cap_pairs, d->n_pairs + 1, sizeof *d->pairs)) return -1;
     d->pairs[d->n_pairs++] = (pair){node, word};
     return 0;
 }
