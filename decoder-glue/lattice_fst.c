@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rlm_fst.h"
+#include "fst_internal.h"
 
 #define LN10 2.302585092994045684
 
@@ -34,6 +34,10 @@ static rlm_status number_words(const rlm_fst *f, rlm_symbols *symbols, const cha
         size_t na = rlm_fst_num_arcs(f, s);
         for (size_t i = 0; i < na; i++) {
             int32_t label = rlm_fst_get_arc(f, s, i).olabel;
+            if (label > FST_MAX_WORD_ID)
+                return rlm_fail(err, RLM_E_FORMAT, "%s: label %ld is beyond any vocabulary "
+                                "(ids up to %d); give a words.txt", where, (long)label,
+                                FST_MAX_WORD_ID);
             char w[16];
             int n = snprintf(w, sizeof w, "%ld", (long)label);
             rlm_error e;

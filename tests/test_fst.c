@@ -396,9 +396,26 @@ static void test_malformed_binary_examples(void) {
         CHECK_CONTAINS(err.message, path);
         CHECK_CONTAINS(err.message, bad[i].message);
     }
-    /* A negative-cost cycle reads, but has no shortest path to search for. */
+    /* The checks OpenFst passes that the lattice conversion makes: an embedded symbol id no
+     * vocabulary reaches. */
     rlm_fst *f, *best;
     rlm_error err;
+    rlm_symbols *s = rlm_symbols_new(), *own;
+    CHECK_STATUS(rlm_fst_read(BAD "huge_symbol_id.fst", &f, &err), RLM_OK);
+    CHECK_STATUS(rlm_fst_get_symbols(f, 1, &own, &err), RLM_E_FORMAT);
+    CHECK_CONTAINS(err.message, "id 1073741827 of 'c' is out of range (0 to 16777215)");
+    rlm_lattice *lat;
+    CHECK_STATUS(rlm_lattice_from_fst(f, "u", s, "h.fst", NULL, &lat, &err), RLM_E_FORMAT);
+    rlm_fst_free(f);
+    rlm_fst_arc big = {1 << 30, 1 << 30, 0.0f, 0};
+    CHECK((f = rlm_fst_new(RLM_FST_TROPICAL)) && rlm_fst_add_state(f) == 0);
+    CHECK_STATUS(rlm_fst_add_arc(f, 0, big, &err), RLM_OK);
+    rlm_lattice_fst_options open = {0.0, 1, RLM_FST_TROPICAL, NULL, NULL};
+    CHECK_STATUS(rlm_lattice_from_fst(f, "u", s, "b.fst", &open, &lat, &err), RLM_E_FORMAT);
+    CHECK_CONTAINS(err.message, "b.fst: label 1073741824 is beyond any vocabulary");
+    rlm_fst_free(f);
+    rlm_symbols_free(s);
+    /* A negative-cost cycle reads, but has no shortest path to search for. */
     CHECK_STATUS(rlm_fst_read(BAD "negative_cycle.fst", &f, &err), RLM_OK);
     CHECK_STATUS(rlm_fst_shortest_path(f, 1, 0, &best, &err), RLM_E_ARG);
     CHECK_CONTAINS(err.message, "has a cycle and a negative cost");
