@@ -6,7 +6,7 @@
 # its words (lattice rescoring = n-best rescoring of every path); rlm nbest with the same weights
 # picks the same 1-best; k = 2 and a beam keep it; the rescored lattice written as Kaldi text and
 # read back with its LM score as the old one (--interp 0) gives the same 1-best; rlm wer reads the
-# 1-best file; usage errors exit 2 and a malformed lattice exits 1 naming file:line.
+# 1-best file; three lattices on 3 threads give one thread's files; usage errors exit 2 and a malformed lattice exits 1 naming file:line.
 # Exit 0 pass, 77 skip, else fail.
 set -u
 . "$(dirname "$0")/rnn_common.bash"
@@ -91,7 +91,18 @@ run -o "$tmp/o.ark" --out-format kaldi --out-symbols "$tmp/words.txt" --lm-weigh
 "$RLM" wer "$tmp/ref.txt" "$tmp/b1" 2>/dev/null | grep -q "%WER 0.00" && ok "rlm wer reads the 1-best" ||
     bad "rlm wer"
 
-# 6. Errors
+# 6. Threads: three lattices on 1 and 3 threads give the same files byte for byte
+for u in 2 3 4; do sed "s/^UTTERANCE=utt1/UTTERANCE=utt$u/; s/a=-2.0\$/a=-2.$u/" "$tmp/utt1.slf" >"$tmp/utt$u.slf"; done
+for n in 1 3; do
+    mkdir -p "$tmp/dir$n"
+    "$RLM" lattice --format slf "$tmp"/utt[234].slf --model "$tmp/m.bin" -o "$tmp/dir$n" --threads $n \
+        --history 0 --best "$tmp/t$n.best" --nbest 5 "$tmp/t$n.tsv" 2>"$tmp/t$n.err" || cat "$tmp/t$n.err"
+done
+[ "$(ls "$tmp/dir3" | wc -l)" = 3 ] && cmp -s "$tmp/t1.best" "$tmp/t3.best" && cmp -s "$tmp/t1.tsv" "$tmp/t3.tsv" &&
+    diff -r "$tmp/dir1" "$tmp/dir3" >/dev/null && [ "$(wc -l <"$tmp/t3.best")" = 3 ] &&
+    ok "--threads 3: the same outputs as one thread" || { bad "--threads"; cat "$tmp/t3.err"; }
+
+# 7. Errors
 run -o "$tmp/x" --beam 0 2>/dev/null; check "--beam 0: exit 2" [ $? -eq 2 ]
 "$RLM" lattice --format slf "$tmp/utt1.slf" -o "$tmp/x" 2>/dev/null; check "no --model: exit 2" [ $? -eq 2 ]
 run -o "$tmp/x" --nbest 0 "$tmp/n" 2>/dev/null; check "--nbest 0: exit 2" [ $? -eq 2 ]
