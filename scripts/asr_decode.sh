@@ -3,8 +3,8 @@
 #   OUTDIR/S.nbest  "utt-id rank ascore lscore nwords w1 ..." up to ASR_NBEST (100) per utterance,
 #                   scores in pocketsphinx's log base 1.0001 (decoder-glue/tools/ps_nbest.c)
 #   OUTDIR/S.1best  "utt-id w1 ..." pocketsphinx's own best path
-#   OUTDIR/lattices/S/UTT.slf  the word lattices, HTK SLF as pocketsphinx writes them (ln acoustic
-#                   scores, no LM scores), for `rlm lattice`
+#   OUTDIR/lattices/S/UTT.slf  the word lattices in HTK SLF (ln acoustic and decoder LM scores),
+#                   for `rlm lattice`
 #   OUTDIR/S.decode.log  ps_nbest's score checks and timing; S.nbest.log pocketsphinx's own log
 # for S in dev and test (or the sets named as arguments after OUTDIR).
 # usage: scripts/asr_decode.sh [OUTDIR [SET...]]     (default data/asr, dev test)

@@ -2,6 +2,7 @@
 #include "lattice_nbest.h"
 #include "tool_error.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,4 +417,61 @@ int lat_nbest(ps_lattice_t *dag, ngram_model_t *lm, const lat_nbest_config *cfg,
     qsort(out, (size_t)kept, sizeof *out, by_total_desc);
     for (int i = cfg->n; i < kept; i++) free(out[i].text);
     return kept < cfg->n ? kept : cfg->n;
+}
+
+/* The word a node is written with: pocketsphinx's base word, <s> and </s> for the sentence
+ * ends (a mid-utterance <s> is a filler and keeps its name: the rescorer skips both). */
+static const char *slf_word(const lnode *n)
+{
+    return n->kind == KIND_START ? "<s>" : n->kind == KIND_END ? "</s>" : n->word;
+}
+
+int lat_write_slf(ps_lattice_t *dag, ngram_model_t *lm, const lat_nbest_config *cfg,
+                  const char *utt, FILE *out, char *msg, size_t msg_size)
+{
+    search s;
+    memset(&s, 0, sizeof s);
+    int rc = load_lattice(&s, dag, lm, cfg, msg, msg_size);
+    int start = -1, end_frame = 0, n_final_words = 0, n_links = s.n_edges;
+    for (int i = 0; i < s.n_nodes && rc == 0; i++) {
+        const lnode *n = &s.nodes[i];
+        if (n->kind == KIND_START && start < 0) start = i;
+        if (n->sf > end_frame) end_frame = n->sf;
+        n_final_words += n->final;
+    }
+    if (rc == 0 && start < 0) rc = fail(msg, msg_size, "no <s> node in the lattice");
+    if (rc == 0) {
+        /* One end node, after every final node: its link carries </s> where the path ends at
+         * a word; the </s> node's own acoustic score is left out, as in the n-best lists. */
+        const double to_ln = log(1.0001);
+        int32 eos = ngram_wid(lm, "</s>");
+        fprintf(out, "# Word lattice of pocketsphinx 0.8 (ps_nbest): words on nodes, t= start time (s),\n"
+                     "# a= acoustic and l= the decoder's n-gram LM (bigram context, unweighted), ln\n"
+                     "VERSION=1.0\nUTTERANCE=%s\nlmscale=%g\nwdpenalty=%g\nstart=%d\nend=%d\nN=%d\tL=%d\n",
+                utt, cfg->lm_weight, cfg->word_bonus * to_ln, start, s.n_nodes,
+                s.n_nodes + 1, n_links + n_final_words);
+        for (int i = 0; i < s.n_nodes; i++)
+            fprintf(out, "I=%d\tt=%.2f\tW=%s\n", i, s.nodes[i].sf / 100.0, slf_word(&s.nodes[i]));
+        fprintf(out, "I=%d\tt=%.2f\tW=!NULL\n", s.n_nodes, (end_frame + 1) / 100.0);
+        int j = 0;
+        for (int i = 0; i < s.n_nodes; i++) {
+            const lnode *n = &s.nodes[i];
+            int32 hist = n->wid, used;
+            int n_hist = n->kind == KIND_FILLER ? 0 : 1; /* after a filler: the unigram */
+            for (int e = n->first_edge; e < n->first_edge + n->n_edges; e++) {
+                const lnode *to = &s.nodes[s.edges[e].to];
+                int32 lp = to->kind == KIND_FILLER ? 0 : ngram_ng_prob(lm, to->kind == KIND_END ? eos : to->wid, &hist, n_hist, &used);
+                fprintf(out, "J=%d\tS=%d\tE=%d\ta=%.4f\tl=%.4f\n", j++, i, s.edges[e].to,
+                        s.edges[e].ascr * to_ln, lp * to_ln);
+            }
+            if (n->final) {
+                int32 lp = n->kind == KIND_END ? 0 : ngram_ng_prob(lm, eos, &hist, n_hist, &used);
+                fprintf(out, "J=%d\tS=%d\tE=%d\ta=0\tl=%.4f\n", j++, i, s.n_nodes, lp * to_ln);
+            }
+        }
+        if (ferror(out)) rc = fail(msg, msg_size, "write error");
+    }
+    free(s.nodes);
+    free(s.edges);
+    return rc;
 }

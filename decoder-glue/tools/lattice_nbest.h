@@ -67,4 +67,15 @@ typedef struct lat_nbest_stats {
 int lat_nbest(ps_lattice_t *dag, ngram_model_t *lm, const lat_nbest_config *cfg, lat_hyp *out,
               lat_nbest_stats *stats, char *msg, size_t msg_size);
 
+/* Writes the lattice the n-best search walks (fillers bypassed as above, links into <s>
+ * dropped) to out as HTK SLF: words on nodes (<s>, </s>, fillers by name), node times t= in
+ * seconds (the word's start frame / 100, as pocketsphinx's own writer), one end node !NULL after
+ * every final node, and per link a= the acoustic score and l= the decoder's LM log probability
+ * of the destination word, unweighted, both ln. l= has bigram context only (the source node's
+ * word; the unigram after a filler), where the n-best lscore has exact trigrams; a= sums along a
+ * path to the n-best ascore. pocketsphinx's ps_lattice_write_htk gives no LM scores, which a
+ * rescorer's pruning needs. Returns 0, or -1 with a message. */
+int lat_write_slf(ps_lattice_t *dag, ngram_model_t *lm, const lat_nbest_config *cfg,
+                  const char *utt, FILE *out, char *msg, size_t msg_size);
+
 #endif

@@ -104,6 +104,21 @@ static int64_t recompute_lscore(const ps_decode *d, const char *text, int *n_unk
     return l;
 }
 
+/* pocketsphinx's bestpath weights and our search limits. */
+static lat_nbest_config search_config(const ps_decode *d)
+{
+    return (lat_nbest_config){
+        .n = d->n_best,
+        .n_search = d->n_best * SEARCH_FACTOR,
+        .lm_weight = d->bestpath_lw,
+        .word_bonus = (d->bestpath_lw / d->lw) * d->log_wip,
+        .max_pops = MAX_POPS,
+        .max_paths = MAX_PATHS,
+        .fillers = (const char *const *)d->fillers,
+        .n_fillers = d->n_fillers,
+    };
+}
+
 /* Writes up to d->n_best hypotheses of the utterance just decoded and returns their number;
  * counts in *t the lists that lack onebest (pocketsphinx's own 1-best) and prints the checks. */
 static int write_nbest(const ps_decode *d, const char *utt, const char *onebest,
@@ -115,23 +130,13 @@ static int write_nbest(const ps_decode *d, const char *utt, const char *onebest,
         t->lattice_errors++;
         return 0;
     }
-    int n_search = d->n_best * SEARCH_FACTOR;
-    lat_hyp *hyps = calloc((size_t)n_search, sizeof *hyps);
+    lat_nbest_config cfg = search_config(d);
+    lat_hyp *hyps = calloc((size_t)cfg.n_search, sizeof *hyps);
     if (!hyps) {
         fprintf(stderr, "ps_nbest: %s: out of memory\n", utt);
         t->lattice_errors++;
         return 0;
     }
-    lat_nbest_config cfg = {
-        .n = d->n_best,
-        .n_search = n_search,
-        .lm_weight = d->bestpath_lw,
-        .word_bonus = (d->bestpath_lw / d->lw) * d->log_wip,
-        .max_pops = MAX_POPS,
-        .max_paths = MAX_PATHS,
-        .fillers = (const char *const *)d->fillers,
-        .n_fillers = d->n_fillers,
-    };
     lat_nbest_stats st;
     char msg[512];
     int n = lat_nbest(dag, d->lm, &cfg, hyps, &st, msg, sizeof msg);
@@ -172,26 +177,39 @@ static int write_nbest(const ps_decode *d, const char *utt, const char *onebest,
     return n;
 }
 
-/* pocketsphinx's own HTK SLF writer (words on nodes, acoustic link scores a= in ln, no LM
- * scores), written under a temporary name and renamed, so a killed run leaves no torn file. */
+/* The lattice as HTK SLF with acoustic and LM scores (lat_write_slf), written under a temporary
+ * name and renamed, so a killed run leaves no torn file. */
 static void write_lattice(const ps_decode *d, const char *utt, ps_totals *t)
 {
     ps_lattice_t *dag = ps_get_lattice(d->ps);
     size_t len = strlen(d->lattice_dir) + strlen(utt) + 16;
-    char *path = malloc(len), *tmp = malloc(len + 4);
+    char *path = malloc(len), *tmp = malloc(len + 4), msg[512] = "out of memory";
+    FILE *f = NULL;
+    int ok = 0;
     if (dag && path && tmp) {
         snprintf(path, len, "%s/%s.slf", d->lattice_dir, utt);
         snprintf(tmp, len + 4, "%s.tmp", path);
-        if (ps_lattice_write_htk(dag, tmp) == 0 && rename(tmp, path) == 0) {
-            t->lattices_written++;
-            tmp[0] = 0;
-        } else {
-            fprintf(stderr, "ps_nbest: %s: cannot write the lattice %s\n", utt, path);
-            t->lattice_errors++;
+        lat_nbest_config cfg = search_config(d);
+        if (!(f = fopen(tmp, "w")))
+            snprintf(msg, sizeof msg, "%s: %s", tmp, strerror(errno));
+        else if (lat_write_slf(dag, d->lm, &cfg, utt, f, msg, sizeof msg) == 0)
+            ok = 1;
+        if (f && fclose(f) != 0 && ok) {
+            snprintf(msg, sizeof msg, "%s: write error", tmp);
+            ok = 0;
         }
-        if (tmp[0]) remove(tmp);
+        if (ok && rename(tmp, path) != 0) {
+            snprintf(msg, sizeof msg, "%s: %s", path, strerror(errno));
+            ok = 0;
+        }
+        if (!ok && f) remove(tmp);
+    } else if (!dag) {
+        snprintf(msg, sizeof msg, "no lattice");
+    }
+    if (ok) {
+        t->lattices_written++;
     } else {
-        fprintf(stderr, "ps_nbest: %s: no lattice to write\n", utt);
+        fprintf(stderr, "ps_nbest: %s: lattice: %s\n", utt, msg);
         t->lattice_errors++;
     }
     free(path);

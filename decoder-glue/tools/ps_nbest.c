@@ -20,9 +20,9 @@
  * pocketsphinx's own ranking is ascore + bestpathlw * lscore + (bestpathlw/lw) * (nwords+1) * log wip
  * (9.5, 6.5 and 0.65 by default).
  * ONEBEST_OUT: "utt-id w1 w2 ..." per utterance: pocketsphinx's own best path (ps_get_hyp).
- * --lattice-dir DIR: also DIR/UTT.slf, the word lattice the n-best lists come from, in HTK SLF as
- * pocketsphinx's ps_lattice_write_htk writes it (words on nodes, pronunciation variants as v=,
- * acoustic scores a= in ln, no LM scores: the rescorer adds its own).
+ * --lattice-dir DIR: also DIR/UTT.slf, the word lattice the n-best lists come from, in HTK SLF
+ * (lat_write_slf in lattice_nbest.h: words on nodes, a= acoustic and l= the decoder's bigram LM
+ * scores, both ln).
  * Both outputs are written to temporary files and renamed into place at the end.
  *
  * Options starting with one dash go to pocketsphinx unchanged (-beam 1e-60, -lw 10, ...). The
