@@ -1,11 +1,14 @@
 /* rlm lattice: rescore word lattices (Kaldi text, HTK SLF, ...) with an RNN and n-gram models:
  * expand each lattice with the LM's histories (plugin/lattice_rescore.h), write the rescored
  * lattices, and optionally each utterance's best path and n best paths. */
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -30,7 +33,8 @@ static const char usage_text[] =
     "= the lattice's own LM score; words = LM words). With S = 1 this is rlm nbest's and rlm\n"
     "tune's total, so their --lm-weight, --wip and --interp carry over.\n"
     "FORMAT: kaldi, slf, fst, fst-text (decoder-glue/rlm_lattice_io.h; an unknown name lists\n"
-    "        the ones this build has); IN: files (SLF, fst: one lattice per file)\n"
+    "        the ones this build has); IN: files (SLF, fst: one lattice per file), or\n"
+    "        directories: every file in them, in name order (hidden ones left out)\n"
     "OUT:    the rescored lattices in --out-format (default FORMAT; SLF and fst write one file\n"
     "        per lattice, so several need an existing directory): each arc's LM score is\n"
     "        W * (A * lm + (1 - A) * old_lm), so OUT ranks as above with --lm-weight 1\n"
@@ -107,6 +111,30 @@ static int add_path(rlm_nbest *nb, rlm_nbest_utt *u, const rlm_lattice *lat,
     if (!h) return 0;
     h->score[0] = p->ac, h->score[1] = p->lm, h->score[2] = p->total, h->total = p->total;
     return 1;
+}
+
+static int visible(const struct dirent *e) { return e->d_name[0] != '.'; }
+
+/* One IN: a file, or a directory of them (a decoder writes one SLF file per utterance, more
+ * than a command line holds), read in name order so the output order is reproducible. */
+static rlm_status read_input(const char *format, const char *path, const rlm_lattice_read_opts *ro,
+                             rlm_lattice_list *lats, rlm_error *err) {
+    struct stat st;
+    if (stat(path, &st) || !S_ISDIR(st.st_mode)) return rlm_lattice_read(format, path, ro, lats, err);
+    struct dirent **e;
+    int n = scandir(path, &e, visible, alphasort);
+    if (n < 0) return rlm_fail(err, RLM_E_IO, "%s: %s", path, strerror(errno));
+    rlm_status s = RLM_OK;
+    for (int i = 0; i < n; i++) {
+        char file[4096];
+        if (!s && snprintf(file, sizeof file, "%s/%s", path, e[i]->d_name) >= (int)sizeof file)
+            s = rlm_fail(err, RLM_E_IO, "%s/%s: path too long", path, e[i]->d_name);
+        if (!s && !stat(file, &st) && S_ISREG(st.st_mode))
+            s = rlm_lattice_read(format, file, ro, lats, err);
+        free(e[i]);
+    }
+    free(e);
+    return s;
 }
 
 static double lattice_end_time(const rlm_lattice *lat) {
@@ -198,7 +226,7 @@ int cmd_lattice(int argc, char **argv) {
             goto done;
     if (rlm_lattice_read_opts_init(&ro, symbols, &err)) goto done;
     for (int i = 0; i < n_in; i++)
-        if (rlm_lattice_read(format, in[i], &ro, &lats, &err)) goto done;
+        if (read_input(format, in[i], &ro, &lats, &err)) goto done;
 
     rlm_lattice_rescore_options o;
     rlm_lattice_rescore_options_init(&o);

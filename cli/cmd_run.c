@@ -31,7 +31,9 @@ static const char usage_text[] =
     "n-gram models (IRSTLM), estimate mixture weights by EM on the valid text, print a\n"
     "perplexity table (log10 based, as rlm eval); tune LM weights on dev n-best lists (rlm\n"
     "tune), rescore the test lists (rlm nbest) and print their WER/BLEU table with the lists'\n"
-    "own 1-best and oracle; correct spelling (rlm spell) and score it; write the report.\n"
+    "own 1-best and oracle; tune on dev lattices' n-best paths and rescore the test lattices\n"
+    "(rlm lattice, rows in the same table); correct spelling (rlm spell) and score it; write\n"
+    "the report.\n"
     "  --dry-run   validate the recipe and its input files, print the plan, run nothing\n";
 
 /* Data preparation: prepare_kjv.sh, or rlm tokenize for raw texts. */

@@ -1,4 +1,5 @@
-/* rlm run's n-best and spelling jobs: their steps and tables (run_jobs.h). Per rescoring
+/* rlm run's n-best and spelling jobs: their steps and tables (run_jobs.h); the lattice job's
+ * steps and rows come from run_lattice.h. Per rescoring
  * system (each n-gram model alone, the RNN alone, the mixture) three steps run rlm: nbest
  * rescores the dev lists (the new LM score replaces the LM column; Moses: a new feature), tune
  * searches the LM weight and insertion penalty on them and writes them with -o, nbest applies
@@ -10,15 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run_lattice.h"
 #include "run_score.h"
 
-typedef struct rescoring {
-    char key[16];    /* file names: nbest.KEY.* */
-    char label[320]; /* table row */
-    int rnn, ngram;  /* the RNN; ngram: its index, -1 none, -2 all (with --mix) */
-} system_t;
-
-static int systems(const rlm_recipe *r, const char *mix, system_t *s) {
+int run_systems(const rlm_recipe *r, const char *mix, run_system *s) {
     int n = 0;
     for (int i = 0; i < r->n_ngrams; i++, n++) {
         snprintf(s[n].key, sizeof s[n].key, "ngram%d", i + 1);
@@ -44,7 +40,7 @@ static char *job_file(const rlm_recipe *r, const char *key, const char *what) {
     return run_path(r->workdir.path, name);
 }
 
-static void add_models(step *s, const rlm_recipe *r, int rnn, int ngram, const char *mix) {
+void run_add_models(step *s, const rlm_recipe *r, int rnn, int ngram, const char *mix) {
     if (rnn) step_add(s, "--model"), step_add(s, "%s", r->model.path.path);
     for (int i = 0; i < r->n_ngrams; i++)
         if (ngram == -2 || ngram == i) step_add(s, "--ngram"), step_add(s, "%s", r->ngram[i].path.path);
@@ -52,26 +48,26 @@ static void add_models(step *s, const rlm_recipe *r, int rnn, int ngram, const c
 }
 
 /* rlm nbest on one set; out: the rescored lists as rlm tune reads them back. */
-static step *rescore(plan *p, const rlm_recipe *r, const system_t *sy,
+static step *rescore(plan *p, const rlm_recipe *r, const run_system *sy,
                      const rlm_recipe_nbest_set *set, const char *out, const char *mix) {
     const rlm_recipe_nbest *nb = &r->nbest;
     step *s = plan_step(p, "nbest");
     step_add(s, "nbest"), step_add(s, "--format"), step_add(s, "%s", nb->format_name);
     for (int i = 0; i < set->n_inputs; i++) step_add(s, "%s", set->inputs[i].path);
-    add_models(s, r, sy->rnn, sy->ngram, mix);
+    run_add_models(s, r, sy->rnn, sy->ngram, mix);
     step_add(s, nb->format == RLM_RECIPE_NBEST_MOSES ? "--add-column" : "--replace-lm");
     step_add(s, "-o"), step_add(s, "%s", out);
     return s;
 }
 
 /* [lo, hi, step] -> rlm tune's LO:HI:N (the points lo, lo + step, ... up to hi). */
-static void add_grid(step *s, const char *opt, const rlm_recipe_range *g) {
+void run_add_grid(step *s, const char *opt, const rlm_recipe_range *g) {
     if (!g->present) return;
     int n = (int)floor((g->hi - g->lo) / g->step + 1e-9) + 1;
     step_add(s, "%s", opt), step_add(s, "%.10g:%.10g:%d", g->lo, g->lo + (n - 1) * g->step, n);
 }
 
-static void plan_system(plan *p, const rlm_recipe *r, const system_t *sy, const char *mix) {
+static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, const char *mix) {
     const rlm_recipe_nbest *nb = &r->nbest;
     const rlm_recipe_tune *t = &r->tune;
     char *opts = NULL;
@@ -92,8 +88,8 @@ static void plan_system(plan *p, const rlm_recipe *r, const system_t *sy, const 
         }
         step_add(s, "--ref"), step_add(s, "%s", nb->dev.references.path);
         step_add(s, "--metric"), step_add(s, t->bleu ? "bleu" : "wer");
-        add_grid(s, "--lm-weight", &t->lm_weight);
-        add_grid(s, "--wip", &t->wip);
+        run_add_grid(s, "--lm-weight", &t->lm_weight);
+        run_add_grid(s, "--wip", &t->wip);
         opts = job_file(r, sy->key, "opts");
         step_add(s, "-o"), step_add(s, "%s", opts);
         s->out = job_file(r, sy->key, "tune.txt");
@@ -112,7 +108,7 @@ static void plan_spell(plan *p, const rlm_recipe *r, const char *mix) {
     const rlm_recipe_spell *sp = &r->spell;
     step *s = plan_step(p, "spell");
     step_add(s, "spell");
-    add_models(s, r, 1, r->mix.present ? -2 : -1, mix);
+    run_add_models(s, r, 1, r->mix.present ? -2 : -1, mix);
     step_add(s, "--dict"), step_add(s, "%s", sp->dict ? sp->dict : "en_US");
     if (sp->beam) step_add(s, "--beam"), step_add(s, "%d", sp->beam);
     if (sp->max_cands) step_add(s, "--max-cands"), step_add(s, "%d", sp->max_cands);
@@ -134,15 +130,16 @@ int run_jobs_plan(plan *p, const rlm_recipe *r, const char *mix) {
         bad = 1;
     }
     if (r->nbest.present && !bad) {
-        system_t sys[RLM_MIX_MAX_MODELS + 1];
-        int n = systems(r, mix, sys);
+        run_system sys[RLM_MIX_MAX_MODELS + 1];
+        int n = run_systems(r, mix, sys);
         for (int i = 0; i < n; i++) plan_system(p, r, &sys[i], mix);
     }
+    if (r->lattice.present && !bad) run_lattice_plan(p, r, mix);
     if (r->spell.present) plan_spell(p, r, mix);
     return bad;
 }
 
-static void score_row(FILE *f, const char *name, const run_score *s, const char *weights) {
+void run_score_row(FILE *f, const char *name, const run_score *s, const char *weights) {
     const rlm_wer_counts *c = &s->wer;
     fprintf(f, "| %s | %.2f | %lld | %lld | %lld | %lld | %.2f | %s |\n", name,
             rlm_wer_percent(c), (long long)c->sub, (long long)c->del, (long long)c->ins,
@@ -150,15 +147,22 @@ static void score_row(FILE *f, const char *name, const run_score *s, const char 
             weights);
 }
 
-/* The options tune wrote (one line), for the table. */
-static void read_weights(const char *path, char *buf, size_t cap) {
+void run_read_weights(const char *path, char *buf, size_t cap) {
     FILE *f = fopen(path, "r");
     buf[0] = '\0';
     if (f && fgets(buf, (int)cap, f)) buf[strcspn(buf, "\n")] = '\0';
     if (f) fclose(f);
 }
 
-static int nbest_table(FILE **out, int n_out, const rlm_recipe *r, const char *mix) {
+/* The WER/BLEU table's header row. */
+static void table_head(FILE *f) {
+    fprintf(f, "| system | WER %% | sub | del | ins | ref words | BLEU | weights |\n"
+               "|---|---:|---:|---:|---:|---:|---:|---|\n");
+}
+
+/* The n-best table, with the lattice rows (lat not NULL) after the n-best systems' rows. */
+static int nbest_table(FILE **out, int n_out, const rlm_recipe *r, const char *mix,
+                       const run_lattice_rows *lat) {
     const rlm_recipe_nbest *nb = &r->nbest;
     const char *ref = nb->test.references.path;
     const char *inputs[64];
@@ -166,14 +170,14 @@ static int nbest_table(FILE **out, int n_out, const rlm_recipe *r, const char *m
     for (int i = 0; i < n_in; i++) inputs[i] = nb->test.inputs[i].path;
     run_score base, oracle, rows[RLM_MIX_MAX_MODELS + 1];
     char weights[RLM_MIX_MAX_MODELS + 1][256];
-    system_t sys[RLM_MIX_MAX_MODELS + 1];
-    int n = systems(r, mix, sys);
+    run_system sys[RLM_MIX_MAX_MODELS + 1];
+    int n = run_systems(r, mix, sys);
     const int by_bleu = r->tune.present && r->tune.bleu;
     if (run_score_lists(nb->format_name, inputs, n_in, ref, by_bleu, &base, &oracle)) return 1;
     for (int i = 0; i < n; i++) {
         char *best = job_file(r, sys[i].key, "test.1best"), *opts = job_file(r, sys[i].key, "opts");
         int bad = run_score_file(ref, best, 0, &rows[i]);
-        if (r->tune.present) read_weights(opts, weights[i], sizeof weights[i]);
+        if (r->tune.present) run_read_weights(opts, weights[i], sizeof weights[i]);
         else snprintf(weights[i], sizeof weights[i], "--lm-weight %g --wip %g", nb->lm_weight, nb->wip);
         free(best), free(opts);
         if (bad) return 1;
@@ -185,12 +189,13 @@ static int nbest_table(FILE **out, int n_out, const rlm_recipe *r, const char *m
         if (r->tune.present)
             fprintf(f, "Weights tuned on `%s` for %s by rlm tune.", nb->dev.inputs[0].path,
                     r->tune.bleu ? "BLEU" : "WER");
-        fprintf(f, "\nWER as rlm wer (sclite's alignment), BLEU as rlm bleu (corpus BLEU-4).\n\n"
-                   "| system | WER %% | sub | del | ins | ref words | BLEU | weights |\n"
-                   "|---|---:|---:|---:|---:|---:|---:|---|\n");
-        score_row(f, "baseline 1-best (the lists' ranking)", &base, "");
-        for (int i = 0; i < n; i++) score_row(f, sys[i].label, &rows[i], weights[i]);
-        score_row(f, by_bleu ? "n-best oracle (best sentence BLEU per utterance)"
+        if (lat) fputc('\n', f), run_lattice_note(f, r);
+        fprintf(f, "\nWER as rlm wer (sclite's alignment), BLEU as rlm bleu (corpus BLEU-4).\n\n");
+        table_head(f);
+        run_score_row(f, "baseline 1-best (the lists' ranking)", &base, "");
+        for (int i = 0; i < n; i++) run_score_row(f, sys[i].label, &rows[i], weights[i]);
+        if (lat) run_lattice_print(f, lat);
+        run_score_row(f, by_bleu ? "n-best oracle (best sentence BLEU per utterance)"
                               : "n-best oracle (fewest errors per utterance)", &oracle, "");
         fputc('\n', f);
     }
@@ -209,18 +214,35 @@ static int spell_table(FILE **out, int n_out, const rlm_recipe *r) {
                 "--plain).\n\n| text | WER %% | sub | del | ins | ref words | BLEU | |\n"
                 "|---|---:|---:|---:|---:|---:|---:|---|\n", sp->references.path,
                 (long long)in.wer.sentences);
-        score_row(f, "input", &in, sp->input.path);
-        score_row(f, "rlm spell", &fixed, sp->output.path);
+        run_score_row(f, "input", &in, sp->input.path);
+        run_score_row(f, "rlm spell", &fixed, sp->output.path);
         fputc('\n', f);
     }
     return 0;
 }
 
+/* The lattice rows alone, when there is no n-best table to hold them. */
+static void lattice_table(FILE **out, int n_out, const rlm_recipe *r, const run_lattice_rows *lat) {
+    for (int k = 0; k < n_out; k++) {
+        fprintf(out[k], "## Lattice rescoring\n\n");
+        run_lattice_note(out[k], r);
+        fprintf(out[k], "WER as rlm wer (sclite's alignment), BLEU as rlm bleu (corpus BLEU-4)."
+                "\n\n");
+        table_head(out[k]);
+        run_lattice_print(out[k], lat);
+        fputc('\n', out[k]);
+    }
+}
+
 int run_jobs_report(const rlm_recipe *r, const char *mix, FILE *report) {
     FILE *out[2] = {stdout, report};
     const int n_out = report ? 2 : 1;
-    if (r->nbest.present && r->nbest.test.references.path && nbest_table(out, n_out, r, mix))
-        return 1;
+    const int nbest = r->nbest.present && r->nbest.test.references.path;
+    run_lattice_rows lat;
+    const int lattice = r->lattice.present && r->lattice.test.references.path;
+    if (lattice && run_lattice_score(r, mix, &lat)) return 1;
+    if (nbest && nbest_table(out, n_out, r, mix, lattice ? &lat : NULL)) return 1;
+    if (lattice && !nbest) lattice_table(out, n_out, r, &lat);
     if (r->spell.present && r->spell.references.path && spell_table(out, n_out, r)) return 1;
     return 0;
 }

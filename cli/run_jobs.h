@@ -7,9 +7,28 @@
 #include <stdio.h>
 
 #include "rlm_recipe.h"
+#include "run_score.h"
 #include "run_step.h"
 
-/* Adds the nbest/tune and spell steps to p. mix: the --mix text of the recipe's mixture (its
+/* One rescoring system: each n-gram alone, the RNN alone, the mixture. */
+typedef struct run_system {
+    char key[16];    /* file names: nbest.KEY.*, lattice.KEY.* */
+    char label[320]; /* table row */
+    int rnn, ngram;  /* the RNN; ngram: its index, -1 none, -2 all (with --mix) */
+} run_system;
+
+/* The recipe's systems into s (room for RLM_MIX_MAX_MODELS + 1); their number. */
+int run_systems(const rlm_recipe *r, const char *mix, run_system *s);
+/* --model, --ngram and --mix options of a system's models. */
+void run_add_models(step *s, const rlm_recipe *r, int rnn, int ngram, const char *mix);
+/* A tune: grid [lo, hi, step] as rlm tune's `OPT LO:HI:N` (nothing when not given). */
+void run_add_grid(step *s, const char *opt, const rlm_recipe_range *g);
+/* A Markdown row of the WER/BLEU table. */
+void run_score_row(FILE *f, const char *name, const run_score *s, const char *weights);
+/* The options rlm tune wrote with -o (one line), for the table; "" when unreadable. */
+void run_read_weights(const char *path, char *buf, size_t cap);
+
+/* Adds the nbest/tune, lattice and spell steps to p. mix: the --mix text of the recipe's mixture (its
  * weights, or a placeholder before EM has run). Returns 1 after saying on stderr what the
  * recipe asks for that rlm run cannot drive, else 0. */
 int run_jobs_plan(plan *p, const rlm_recipe *r, const char *mix);

@@ -8,16 +8,21 @@
 
 #include "rlm_recipe.h"
 
-static rlm_status check(const rlm_recipe *r, const rlm_recipe_file *f, const char *key,
-                        rlm_error *err) {
+static rlm_status check_path(const rlm_recipe *r, const rlm_recipe_file *f, const char *key,
+                             int dir_ok, rlm_error *err) {
     if (!f->path) return RLM_OK;
     struct stat st;
     const char *why = NULL;
     if (stat(f->path, &st) || access(f->path, R_OK)) why = strerror(errno);
-    else if (S_ISDIR(st.st_mode)) why = "is a directory, not a file";
+    else if (S_ISDIR(st.st_mode) && !dir_ok) why = "is a directory, not a file";
     if (!why) return RLM_OK;
     return rlm_fail(err, RLM_E_IO, "%s:%d:%d: %s: %s: %s", r->source, f->line, f->column, key,
                     f->path, why);
+}
+
+static rlm_status check(const rlm_recipe *r, const rlm_recipe_file *f, const char *key,
+                        rlm_error *err) {
+    return check_path(r, f, key, 0, err);
 }
 
 rlm_status rlm_recipe_check_files(const rlm_recipe *r, rlm_error *err) {
@@ -38,12 +43,14 @@ rlm_status rlm_recipe_check_files(const rlm_recipe *r, rlm_error *err) {
             check(r, f, key, err))
             return RLM_E_IO;
     }
-    static const char *const set_names[] = {"nbest.dev", "nbest.test"};
-    const rlm_recipe_nbest_set *sets[] = {&r->nbest.dev, &r->nbest.test};
-    for (int k = 0; k < 2; k++) {
+    static const char *const set_names[] = {"nbest.dev", "nbest.test", "lattice.dev",
+                                            "lattice.test"};
+    const rlm_recipe_nbest_set *sets[] = {&r->nbest.dev, &r->nbest.test, &r->lattice.dev,
+                                          &r->lattice.test};
+    for (int k = 0; k < 4; k++) {
         for (int i = 0; i < sets[k]->n_inputs; i++) {
             snprintf(key, sizeof key, "%s.inputs[%d]", set_names[k], i);
-            if (check(r, &sets[k]->inputs[i], key, err)) return RLM_E_IO;
+            if (check_path(r, &sets[k]->inputs[i], key, k >= 2, err)) return RLM_E_IO;
         }
         snprintf(key, sizeof key, "%s.references", set_names[k]);
         if (check(r, &sets[k]->references, key, err)) return RLM_E_IO;

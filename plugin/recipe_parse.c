@@ -9,7 +9,8 @@
 #include "recipe_sections.h"
 
 static const char *const top_keys[] = {"workdir", "data", "vocab", "model", "train", "ngram",
-                                       "mix", "scorer", "nbest", "tune", "spell", "report", NULL};
+                                       "mix", "scorer", "nbest", "lattice", "tune", "spell",
+                                       "report", NULL};
 
 static void defaults(rlm_recipe *r) {
     r->vocab.opt = rlm_vocab_default_options();
@@ -19,6 +20,8 @@ static void defaults(rlm_recipe *r) {
     r->train.resume = 1;
     r->mix.spec.kind = RLM_MIX_LINEAR;
     r->nbest.lm_weight = 1;
+    r->lattice.history = 3, r->lattice.threads = 1, r->lattice.nbest = 100;
+    r->lattice.lm_weight = 10; /* near pocketsphinx's own LM scale, as a start for tuning */
     r->scorer.cache_mb = 64; /* rlm_scorer_options_init's cache */
 }
 
@@ -99,10 +102,23 @@ static rlm_status cross_check(const recipe_ctx *c, const ynode *root, rlm_recipe
             return recipe_at(c, recipe_find(g->item[i], "build"), key,
                              "give text (the training text), or data.train");
         }
+    if ((x = recipe_find(root, "lattice"))) {
+        const ynode *t = recipe_find(x, "tune");
+        if (!r->model.present)
+            return recipe_at(c, x, "lattice", "needs a model (model:): rlm lattice scores with an "
+                             "RNN (and the n-grams and mix)");
+        if (r->lattice.tune && !r->tune.present)
+            return recipe_at(c, t ? t : x, "lattice.tune", "needs a tune: section (its metric and "
+                             "grids)");
+        if (r->lattice.tune && !r->lattice.dev.references.path)
+            return recipe_at(c, t ? t : x, "lattice.tune", "needs lattice.dev with inputs and "
+                             "references (the lattices to tune on)");
+    }
     if ((x = recipe_find(root, "tune"))) {
-        if (!r->nbest.present)
-            return recipe_at(c, x, "tune", "needs an nbest: section (the lists to tune on)");
-        if (!r->nbest.dev.references.path)
+        if (!r->nbest.present && !r->lattice.present)
+            return recipe_at(c, x, "tune", "needs an nbest: or lattice: section (what to tune "
+                             "on)");
+        if (r->nbest.present && !r->nbest.dev.references.path)
             return recipe_at(c, x, "tune", "needs nbest.dev with inputs and references (the "
                              "lists to tune on)");
         if (r->tune.mix_weight.present && !r->mix.present)
@@ -135,6 +151,7 @@ static rlm_status parse_tree(const recipe_ctx *c, const ynode *root, rlm_recipe 
     if ((x = recipe_find(root, "mix"))) RECIPE_TRY(recipe_mix(c, x, &r->mix));
     if ((x = recipe_find(root, "scorer"))) RECIPE_TRY(recipe_scorer(c, x, &r->scorer));
     if ((x = recipe_find(root, "nbest"))) RECIPE_TRY(recipe_nbest(c, x, &r->nbest));
+    if ((x = recipe_find(root, "lattice"))) RECIPE_TRY(recipe_lattice(c, x, &r->lattice));
     if ((x = recipe_find(root, "tune"))) RECIPE_TRY(recipe_tune(c, x, &r->tune));
     if ((x = recipe_find(root, "spell"))) RECIPE_TRY(recipe_spell(c, x, &r->spell));
     if ((x = recipe_find(root, "report"))) {
@@ -200,7 +217,8 @@ void rlm_recipe_free(rlm_recipe *r) {
     free_file(&r->workdir);
     rlm_recipe_file *files[] = {&r->data.train, &r->data.valid, &r->data.test, &r->data.kjv_dir,
                                 &r->vocab.path, &r->model.path, &r->nbest.dev.references,
-                                &r->nbest.test.references, &r->spell.input,
+                                &r->nbest.test.references, &r->lattice.dev.references,
+                                &r->lattice.test.references, &r->spell.input,
                                 &r->spell.references, &r->spell.output, &r->report.path};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) free_file(files[i]);
     for (int i = 0; i < r->n_ngrams; i++) {
@@ -208,8 +226,9 @@ void rlm_recipe_free(rlm_recipe *r) {
         free_file(&r->ngram[i].build.text);
         free(r->ngram[i].name);
     }
-    rlm_recipe_nbest_set *sets[] = {&r->nbest.dev, &r->nbest.test};
-    for (int k = 0; k < 2; k++) {
+    rlm_recipe_nbest_set *sets[] = {&r->nbest.dev, &r->nbest.test, &r->lattice.dev,
+                                    &r->lattice.test};
+    for (int k = 0; k < 4; k++) {
         for (int i = 0; i < sets[k]->n_inputs; i++) free_file(&sets[k]->inputs[i]);
         free(sets[k]->inputs);
     }

@@ -13,6 +13,7 @@ rlm_status recipe_ngrams(const recipe_ctx *c, const ynode *n, rlm_recipe *r);
 rlm_status recipe_mix(const recipe_ctx *c, const ynode *n, rlm_recipe_mix *m);
 rlm_status recipe_scorer(const recipe_ctx *c, const ynode *n, rlm_recipe_scorer *s);
 rlm_status recipe_nbest(const recipe_ctx *c, const ynode *n, rlm_recipe_nbest *b);
+rlm_status recipe_lattice(const recipe_ctx *c, const ynode *n, rlm_recipe_lattice *l);
 rlm_status recipe_tune(const recipe_ctx *c, const ynode *n, rlm_recipe_tune *t);
 rlm_status recipe_spell(const recipe_ctx *c, const ynode *n, rlm_recipe_spell *s);
 

@@ -1,12 +1,13 @@
-/* The recipe sections of the jobs that use the models: nbest, tune, spell. */
+/* The recipe sections of the jobs that use the models: nbest, lattice, tune, spell. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "recipe_sections.h"
 
-/* {inputs: [files], references: file} under nbest.dev or nbest.test. */
-static rlm_status nbest_set(const recipe_ctx *c, const ynode *n, const char *key,
+/* {inputs: [files], references: file} under nbest.dev or nbest.test (and lattice.*, where
+ * max_inputs bounds the list: rlm run passes it on one command line). */
+static rlm_status nbest_set(const recipe_ctx *c, const ynode *n, const char *key, int max_inputs,
                             rlm_recipe_nbest_set *s) {
     static const char *const keys[] = {"inputs", "references", NULL};
     char k[48];
@@ -18,6 +19,9 @@ static rlm_status nbest_set(const recipe_ctx *c, const ynode *n, const char *key
     if (x->kind != YNODE_SEQUENCE || !x->n)
         return recipe_at(c, x, k, "expected a list of file names, got %s",
                          x->kind == YNODE_SEQUENCE ? "an empty list" : recipe_yaml_kind_name(x));
+    if (max_inputs && x->n > max_inputs)
+        return recipe_at(c, x->item[max_inputs], k, "at most %d inputs (give a directory)",
+                         max_inputs);
     if (!(s->inputs = calloc((size_t)x->n, sizeof *s->inputs)))
         return rlm_fail(c->err, RLM_E_NOMEM, "out of memory");
     for (; s->n_inputs < x->n; s->n_inputs++) {
@@ -39,15 +43,64 @@ rlm_status recipe_nbest(const recipe_ctx *c, const ynode *n, rlm_recipe_nbest *b
     if (!(x = recipe_find(n, "format"))) return recipe_at(c, n, "nbest", "missing key \"format\"");
     RECIPE_TRY(recipe_enum(c, x, "nbest.format", formats, &e));
     b->format = (rlm_recipe_nbest_format)e, b->format_name = formats[e];
-    if ((x = recipe_find(n, "dev"))) RECIPE_TRY(nbest_set(c, x, "nbest.dev", &b->dev));
+    if ((x = recipe_find(n, "dev"))) RECIPE_TRY(nbest_set(c, x, "nbest.dev", 0, &b->dev));
     if (!(x = recipe_find(n, "test")))
         return recipe_at(c, n, "nbest", "missing key \"test\" (the lists to rescore)");
-    RECIPE_TRY(nbest_set(c, x, "nbest.test", &b->test));
+    RECIPE_TRY(nbest_set(c, x, "nbest.test", 0, &b->test));
     if ((x = recipe_find(n, "lm_weight")))
         RECIPE_TRY(recipe_number(c, x, "nbest.lm_weight", -1e6, 1e6, 0, "in [-1e6, 1e6]",
                                  &b->lm_weight));
     if ((x = recipe_find(n, "wip")))
         RECIPE_TRY(recipe_number(c, x, "nbest.wip", -1e6, 1e6, 0, "in [-1e6, 1e6]", &b->wip));
+    return RLM_OK;
+}
+
+/* Keys are rlm lattice's option names (with _); tune, nbest, lm_weight and wip say how the
+ * weights are tuned (rlm_recipe.h). */
+rlm_status recipe_lattice(const recipe_ctx *c, const ynode *n, rlm_recipe_lattice *l) {
+    static const char *const keys[] = {"format", "dev", "test", "history", "beam", "max_arcs",
+                                       "threads", "tune", "nbest", "lm_weight", "wip", NULL};
+    static const char *const formats[] = {"slf", "kaldi", "fst", "fst-text", NULL};
+    RECIPE_TRY(recipe_map(c, n, "lattice", keys));
+    const ynode *x;
+    int e;
+    int64_t i;
+    l->present = 1;
+    if (!(x = recipe_find(n, "format")))
+        return recipe_at(c, n, "lattice", "missing key \"format\"");
+    RECIPE_TRY(recipe_enum(c, x, "lattice.format", formats, &e));
+    l->format_name = formats[e];
+    if ((x = recipe_find(n, "dev")))
+        RECIPE_TRY(nbest_set(c, x, "lattice.dev", RLM_RECIPE_MAX_LATTICE_INPUTS, &l->dev));
+    if (!(x = recipe_find(n, "test")))
+        return recipe_at(c, n, "lattice", "missing key \"test\" (the lattices to rescore)");
+    RECIPE_TRY(nbest_set(c, x, "lattice.test", RLM_RECIPE_MAX_LATTICE_INPUTS, &l->test));
+    if ((x = recipe_find(n, "history"))) {
+        RECIPE_TRY(recipe_int(c, x, "lattice.history", 0, RLM_SCORER_MAX_HISTORY_WORDS, &i));
+        l->history = (int)i;
+    }
+    if ((x = recipe_find(n, "beam")))
+        RECIPE_TRY(recipe_number(c, x, "lattice.beam", 0, 1e6, RECIPE_LO_OPEN, "in (0, 1e6]",
+                                 &l->beam));
+    if ((x = recipe_find(n, "max_arcs"))) {
+        RECIPE_TRY(recipe_int(c, x, "lattice.max_arcs", 0, INT64_C(1) << 40, &i));
+        l->max_arcs = (long long)i;
+    }
+    if ((x = recipe_find(n, "threads"))) {
+        RECIPE_TRY(recipe_int(c, x, "lattice.threads", 1, 256, &i));
+        l->threads = (int)i;
+    }
+    l->tune = l->dev.present;
+    if ((x = recipe_find(n, "tune"))) RECIPE_TRY(recipe_bool(c, x, "lattice.tune", &l->tune));
+    if ((x = recipe_find(n, "nbest"))) {
+        RECIPE_TRY(recipe_int(c, x, "lattice.nbest", 1, 100000, &i));
+        l->nbest = (int)i;
+    }
+    if ((x = recipe_find(n, "lm_weight")))
+        RECIPE_TRY(recipe_number(c, x, "lattice.lm_weight", 0, 1e6, RECIPE_LO_OPEN,
+                                 "in (0, 1e6]", &l->lm_weight));
+    if ((x = recipe_find(n, "wip")))
+        RECIPE_TRY(recipe_number(c, x, "lattice.wip", -1e6, 1e6, 0, "in [-1e6, 1e6]", &l->wip));
     return RLM_OK;
 }
 

@@ -1,5 +1,6 @@
 /* YAML recipes: one file that describes a whole job (data, vocabulary, model, training, n-gram
- * models, interpolation, n-best rescoring, tuning, report), read with libyaml into typed structs.
+ * models, interpolation, n-best and lattice rescoring, tuning, report), read with libyaml into
+ * typed structs.
  *
  * The sections reuse the library's option structs and the names of `rlm train`'s options, so a
  * recipe and the command line mean the same thing:
@@ -19,6 +20,9 @@
  *            rlm_recipe_open_scorer)
  *   nbest:   {format: kaldi, dev: {inputs: [...], references: dev.ref},
  *             test: {inputs: [...], references: test.ref}, lm_weight: 1, wip: 0}
+ *   lattice: {format: slf, dev: {inputs: [dir or files], references: dev.ref},
+ *             test: {inputs: [...], references: test.ref}, history: 3, beam: 20,
+ *             max_arcs: 0, threads: 1, tune: true, nbest: 100, lm_weight: 10, wip: 0}
  *   tune:    {metric: wer, lm_weight: [lo, hi, step], wip: [...], mix_weight: [...]}
  *   spell:   {input: noisy.txt, references: clean.txt, dict: en_US, beam: 256, max_cands: 10,
  *             oov_penalty: 0, output: corrected.txt}
@@ -135,6 +139,26 @@ typedef struct rlm_recipe_nbest {
     double wip;       /* word insertion penalty, default 0 */
 } rlm_recipe_nbest;
 
+/* Lattice rescoring with rlm lattice: per system (as for n-best lists) the dev lattices are
+ * rescored at lm_weight/wip and their `nbest` best paths tuned on by rlm tune (with tune), then
+ * the test lattices rescored at the tuned (else the given) weights; their 1-best is scored
+ * against test's references. inputs: lattice files or directories (every file in them, in name
+ * order), at most RLM_RECIPE_MAX_LATTICE_INPUTS. */
+#define RLM_RECIPE_MAX_LATTICE_INPUTS 16
+typedef struct rlm_recipe_lattice {
+    int present;
+    const char *format_name;        /* slf, kaldi, fst or fst-text (rlm lattice --format) */
+    rlm_recipe_nbest_set dev, test; /* test is required; dev with tune */
+    int history;                    /* --history K (0: whole histories), default 3 */
+    double beam;                    /* --beam (log10), 0 (default): no beam */
+    long long max_arcs;             /* --max-arcs, 0 (default): no limit */
+    int threads;                    /* --threads, default 1 */
+    int tune;                       /* tune on dev (default: when dev is given); needs tune: */
+    int nbest;                      /* paths per dev lattice that rlm tune reads, default 100 */
+    double lm_weight, wip;          /* the dev lists' weights (default 10, 0); the test's
+                                       without tune (log10 scale, > 0 for lm_weight) */
+} rlm_recipe_lattice;
+
 /* A grid [lo, hi, step]; present 0 when not given. */
 typedef struct rlm_recipe_range {
     int present;
@@ -171,6 +195,7 @@ typedef struct rlm_recipe {
     rlm_recipe_mix mix;
     rlm_recipe_scorer scorer;
     rlm_recipe_nbest nbest;
+    rlm_recipe_lattice lattice;
     rlm_recipe_tune tune;
     rlm_recipe_spell spell;
     struct {
@@ -190,7 +215,7 @@ RLM_API rlm_status rlm_recipe_load(const char *path, rlm_recipe **out, rlm_error
 RLM_API rlm_status rlm_recipe_parse(const char *text, size_t size, const char *name,
                                     rlm_recipe **out, rlm_error *err);
 /* Checks that every input file the recipe names exists and is readable (texts the recipe's own
- * steps make, such as the KJV texts, are not inputs): RLM_E_IO with
+ * steps make, such as the KJV texts, are not inputs; lattice inputs may be directories): RLM_E_IO with
  * "FILE:LINE:COLUMN: key.path: PATH: No such file or directory". */
 RLM_API rlm_status rlm_recipe_check_files(const rlm_recipe *r, rlm_error *err);
 RLM_API void rlm_recipe_free(rlm_recipe *r);

@@ -128,6 +128,9 @@ static const struct {
     {"int_not_number.yaml", "3:11: model.hidden: expected an integer in 1..65536, got \"big\""},
     {"kjv_and_files.yaml", "1:13: data.kjv: give either kjv or train/valid/test files, not both"},
     {"missing_required.yaml", "2:5: ngram[0]: missing key \"path\""},
+    {"lattice_format.yaml", "4:11: lattice.format: expected one of slf, kaldi, fst, fst-text, got \"htk\""},
+    {"lattice_tune_without_dev.yaml", "7:9: lattice.tune: needs lattice.dev with inputs and references (the lattices to tune on)"},
+    {"lattice_without_test.yaml", "4:3: lattice: missing key \"test\" (the lattices to rescore)"},
     {"mix_weights_count.yaml", "6:12: mix.weights: 1 weights for 2 models (the RNN first, then each n-gram)"},
     {"mix_weights_sum.yaml", "6:12: mix.weights: 'linear:0.5,0.6': linear weights sum to 1.1, not 1"},
     {"nbest_empty_inputs.yaml", "6:13: nbest.test.inputs: expected a list of file names, got an empty list"},
@@ -148,9 +151,9 @@ static const struct {
     {"top_not_mapping.yaml", "1:1: recipe: expected a mapping (key: value lines), got a list"},
     {"train_without_data.yaml", "2:3: train: needs data.train and data.valid (or data.kjv)"},
     {"tune_without_dev.yaml", "7:3: tune: needs nbest.dev with inputs and references (the lists to tune on)"},
-    {"tune_without_nbest.yaml", "4:3: tune: needs an nbest: section (the lists to tune on)"},
+    {"tune_without_nbest.yaml", "4:3: tune: needs an nbest: or lattice: section (what to tune on)"},
     {"two_documents.yaml", "3:1: a second YAML document: a recipe is one document"},
-    {"unknown_key_list.yaml", "3:1: recipe: unknown key \"bogus\" (known: workdir, data, vocab, model, train, ngram, mix, scorer, nbest, tune, spell, report)"},
+    {"unknown_key_list.yaml", "3:1: recipe: unknown key \"bogus\" (known: workdir, data, vocab, model, train, ngram, mix, scorer, nbest, lattice, tune, spell, report)"},
     {"unknown_key_suggest.yaml", "2:3: model: unknown key \"hiden\" (did you mean \"hidden\"?)"},
 };
 
@@ -224,11 +227,60 @@ static void more_errors(void) {
          "r.yaml:2:8: spell: missing key \"input\" (the sentences to correct)"},
         {"model: {path: m}\nspell: {input: i, beam: 0}\n",
          "r.yaml:2:25: spell.beam: expected an integer in 1..1000000, got \"0\""},
+        {"model: {path: m}\nlattice: {format: slf, test: {inputs: [t]}, beam: 0}\n",
+         "r.yaml:2:51: lattice.beam: expected a number in (0, 1e6], got \"0\""},
+        {"model: {path: m}\nlattice: {format: slf, test: {inputs: [t]}, history: 257}\n",
+         "r.yaml:2:54: lattice.history: expected an integer in 0..256, got \"257\""},
+        {"model: {path: m}\nlattice: {format: slf, test: {inputs: [t]}, lm_weight: 0}\n",
+         "r.yaml:2:56: lattice.lm_weight: expected a number in (0, 1e6], got \"0\""},
+        {"model: {path: m}\nlattice: {format: slf, test: {inputs: [t]}, order: 3}\n",
+         "r.yaml:2:45: lattice: unknown key \"order\" (known: format, dev, test, history, beam, "
+         "max_arcs, threads, tune, nbest, lm_weight, wip)"},
+        {"model: {path: m}\nlattice: {format: slf, dev: {inputs: [d], references: r}, test: "
+         "{inputs: [t]}}\n", "r.yaml:2:10: lattice.tune: needs a tune: section (its metric and "
+         "grids)"},
+        {"ngram: [{path: a}]\nlattice: {format: slf, test: {inputs: [t]}}\n",
+         "r.yaml:2:10: lattice: needs a model (model:): rlm lattice scores with an RNN (and the "
+         "n-grams and mix)"},
+        {"model: {path: m}\nlattice: {format: slf, test: {inputs: [a, b, c, d, e, f, g, h, i, j, k, "
+         "l, m, n, o, p, q]}}\n", "r.yaml:2:88: lattice.test.inputs: at most 16 inputs (give a "
+         "directory)"},
         {"report: {path: r.md, format: html}\n",
          "r.yaml:1:22: report: unknown key \"format\" (known: path)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         expect_error(i, cases[i].text, cases[i].message, 0);
+}
+
+/* lattice: every key, then the defaults (no dev: no tuning). */
+static void lattice_section(void) {
+    const char text[] = "model: {path: m.bin}\ntune: {metric: wer, wip: [0, 1, 0.5]}\n"
+                        "lattice:\n  format: fst-text\n  dev: {inputs: [lat/dev], references: d.ref}\n"
+                        "  test: {inputs: [a.fst, b.fst], references: t.ref}\n  history: 0\n"
+                        "  beam: 12.5\n  max_arcs: 100000\n  threads: 2\n  tune: false\n"
+                        "  nbest: 50\n  lm_weight: 8\n  wip: -1.5\n";
+    rlm_recipe *r;
+    rlm_error err = {0};
+    CHECK_STATUS(rlm_recipe_parse(text, strlen(text), "x/r.yaml", &r, &err), RLM_OK);
+    if (!r) return;
+    const rlm_recipe_lattice *l = &r->lattice;
+    CHECK(l->present && !strcmp(l->format_name, "fst-text"));
+    CHECK(l->dev.n_inputs == 1 && !strcmp(l->dev.inputs[0].path, "x/lat/dev"));
+    CHECK(!strcmp(l->dev.references.path, "x/d.ref"));
+    CHECK(l->test.n_inputs == 2 && !strcmp(l->test.inputs[1].path, "x/b.fst"));
+    CHECK(l->test.inputs[1].line == 6 && l->test.inputs[1].column == 26);
+    CHECK(!strcmp(l->test.references.path, "x/t.ref"));
+    CHECK(l->history == 0 && l->beam == 12.5 && l->max_arcs == 100000 && l->threads == 2);
+    CHECK(!l->tune && l->nbest == 50 && l->lm_weight == 8 && l->wip == -1.5);
+    rlm_recipe_free(r);
+    const char t2[] = "model: {path: m.bin}\nlattice: {format: slf, test: {inputs: [t]}}\n";
+    CHECK_STATUS(rlm_recipe_parse(t2, strlen(t2), "r.yaml", &r, &err), RLM_OK);
+    if (!r) return;
+    l = &r->lattice;
+    CHECK(l->history == 3 && l->beam == 0 && l->max_arcs == 0 && l->threads == 1);
+    CHECK(!l->tune && l->nbest == 100 && l->lm_weight == 10 && l->wip == 0);
+    CHECK(!l->dev.present && !l->test.references.path);
+    rlm_recipe_free(r);
 }
 
 /* Inputs must exist; outputs and the texts the KJV step makes need not. */
@@ -262,6 +314,12 @@ static void files_checked(void) {
              dir);
     if (strcmp(err.message, want)) fprintf(stderr, "got  %s\nwant %s\n", err.message, want);
     CHECK(!strcmp(err.message, want));
+    rlm_recipe_free(r);
+    /* lattice inputs may be directories (every file in them) */
+    snprintf(text, sizeof text, "model: {path: train.txt}\nlattice: {format: slf, test: "
+                                "{inputs: [.]}}\n");
+    CHECK_STATUS(rlm_recipe_parse(text, strlen(text), path, &r, &err), RLM_OK);
+    CHECK_STATUS(rlm_recipe_check_files(r, &err), RLM_OK);
     rlm_recipe_free(r);
     snprintf(text, sizeof text, "data: {kjv: {dir: kjv}}\ntrain: {}\n");
     CHECK_STATUS(rlm_recipe_parse(text, strlen(text), path, &r, &err), RLM_OK);
@@ -303,6 +361,7 @@ int main(int argc, char **argv) {
     RUN(defaults_and_kjv);
     RUN(malformed_files);
     RUN(more_errors);
+    RUN(lattice_section);
     RUN(files_checked);
     RUN(open_scorer_errors);
     return check_summary(argv[0]);
