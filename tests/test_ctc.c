@@ -51,8 +51,9 @@ static const rlm_ctc_hyp *find_hyp(const rlm_ctc_decoder *d, const char *text) {
 
 #define MAX_TEXTS 512
 
-/* labels: 0 blank, 1 a, 2 b, 3 space. The text of one alignment. */
-static void alignment_text(const int *al, int frames, char *out) {
+/* labels: 0 blank, 1 a, 2 b, 3 space. The text of one alignment; its prefix (the trailing space
+ * kept) when trim is 0. */
+static void alignment_text(const int *al, int frames, int trim, char *out) {
     static const char sym[] = {0, 'a', 'b', ' '};
     int n = 0, prev = -1;
     for (int t = 0; t < frames; t++) {
@@ -63,7 +64,7 @@ static void alignment_text(const int *al, int frames, char *out) {
         }
         prev = c;
     }
-    if (n && out[n - 1] == ' ') n--;
+    if (trim && n && out[n - 1] == ' ') n--;
     out[n] = 0;
 }
 
@@ -84,7 +85,7 @@ static void exact_case(int frames, uint64_t seed) {
             p *= pow(10, post[t * 4 + al[t]]);
         }
         char s[8];
-        alignment_text(al, frames, s);
+        alignment_text(al, frames, 1, s);
         int j = 0;
         while (j < n_texts && strcmp(texts[j], s)) j++;
         if (j == n_texts) strcpy(texts[n_texts], s), prob[n_texts++] = 0;
@@ -275,6 +276,83 @@ static void test_word_scoring(void) {
     rlm_ctc_alphabet_free(a);
     rlm_scorer_free(sc);
     rlm_model_free(m);
+}
+
+/* The fused score of a prefix by direct scorer calls: characters (space = <sp>) or words. */
+static double fused_of(const rlm_scorer *sc, const char *prefix, rlm_ctc_lm_mode mode,
+                       double alpha, double beta) {
+    const char *tok[8];
+    char words[8][8];
+    int n = 0;
+    if (mode == RLM_CTC_LM_CHAR) {
+        for (const char *c = prefix; *c; c++) tok[n++] = *c == ' ' ? "<sp>" : (*c == 'a' ? "a" : "b");
+    } else {
+        for (const char *c = prefix; *c;) {
+            size_t l = strcspn(c, " ");
+            memcpy(words[n], c, l), words[n][l] = 0, tok[n] = words[n], n++;
+            c += l + (c[l] == ' ');
+        }
+    }
+    return alpha * lm_of(sc, tok, n) + beta * n;
+}
+
+/* All alignments of 4 frames again, now with the LM: a text's total must be the log10 of the sum
+ * over its prefixes (with and without a trailing space) of P_ac(prefix) * 10^fused(prefix). */
+static void exact_fused_case(const char *vocab_text, rlm_ctc_lm_mode mode, uint64_t seed) {
+    rlm_model *m = NULL;
+    rlm_scorer *sc = random_lm(vocab_text, &m);
+    const char *labels[] = {"<blank>", "a", "b", "<space>"};
+    rlm_ctc_alphabet *a = alphabet(labels, 4);
+    enum { T = 4 };
+    const double alpha = 0.7, beta = 0.4;
+    float post[T * 4];
+    random_posteriors(post, T, 4, seed);
+    char texts[MAX_TEXTS][8], prefixes[MAX_TEXTS][8];
+    double want[MAX_TEXTS], prob[MAX_TEXTS];
+    int n_texts = 0, n_prefixes = 0;
+    for (int k = 0; k < 256; k++) {
+        int al[T], x = k;
+        double p = 1;
+        for (int t = 0; t < T; t++, x /= 4) al[t] = x % 4, p *= pow(10, post[t * 4 + al[t]]);
+        char s[8];
+        alignment_text(al, T, 0, s);
+        int j = 0;
+        while (j < n_prefixes && strcmp(prefixes[j], s)) j++;
+        if (j == n_prefixes) strcpy(prefixes[n_prefixes], s), prob[n_prefixes++] = 0;
+        prob[j] += p;
+    }
+    for (int j = 0; j < n_prefixes; j++) {
+        char s[8];
+        strcpy(s, prefixes[j]);
+        if (*s && s[strlen(s) - 1] == ' ') s[strlen(s) - 1] = 0;
+        int i = 0;
+        while (i < n_texts && strcmp(texts[i], s)) i++;
+        if (i == n_texts) strcpy(texts[n_texts], s), want[n_texts++] = 0;
+        want[i] += prob[j] * pow(10, fused_of(sc, prefixes[j], mode, alpha, beta));
+    }
+    rlm_ctc_options o;
+    rlm_ctc_options_init(&o);
+    o.beam = 10000, o.lm_mode = mode, o.lm_weight = (float)alpha, o.bonus = (float)beta;
+    rlm_ctc_decoder *d = NULL;
+    rlm_error err;
+    CHECK_STATUS(rlm_ctc_decoder_new(a, sc, &o, &d, &err), RLM_OK);
+    CHECK_STATUS(rlm_ctc_decode(d, post, T, 4, &err), RLM_OK);
+    CHECK(rlm_ctc_decoder_n_hyps(d) == n_texts);
+    for (int i = 0; i < n_texts; i++) {
+        const rlm_ctc_hyp *h = find_hyp(d, texts[i]);
+        CHECK(h != NULL);
+        if (h) CHECK_NEAR(h->total, log10(want[i]), 1e-5);
+    }
+    rlm_ctc_decoder_free(d);
+    rlm_ctc_alphabet_free(a);
+    rlm_scorer_free(sc);
+    rlm_model_free(m);
+}
+
+static void test_exact_fused(void) {
+    exact_fused_case(char_vocab, RLM_CTC_LM_CHAR, 5);
+    exact_fused_case(word_vocab, RLM_CTC_LM_WORD, 5);
+    exact_fused_case(word_vocab, RLM_CTC_LM_WORD, 21);
 }
 
 /* One batched call per frame that makes prefixes (plus one for </s>); per-pair scoring: the same
@@ -532,6 +610,7 @@ int main(int argc, char **argv) {
     RUN(test_fusion_char);
     RUN(test_fusion_word);
     RUN(test_word_scoring);
+    RUN(test_exact_fused);
     RUN(test_batching);
     RUN(test_alphabet_file);
     RUN(test_posteriors_file);
