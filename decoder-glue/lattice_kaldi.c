@@ -195,6 +195,14 @@ static rlm_status fst_line(reader *r, const char *line, size_t len, rlm_error *e
                         "'src dst word [weight]' or 'src dst ilabel word [weight]', or a final "
                         "state 'state [weight]'", r->f.name, r->f.line);
     int32_t s;
+    /* a lone non-number where a final state could be is most likely the next key, its blank
+     * line lost */
+    size_t digits = 0;
+    while (digits < tl[0] && tok[0][digits] >= '0' && tok[0][digits] <= '9') digits++;
+    if (nf == 1 && digits < tl[0])
+        return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: line: expected a final state, or the blank "
+                        "line that ends lattice %s before the next key, got '%.*s'", r->f.name,
+                        r->f.line, r->lat->id, (int)(tl[0] > 40 ? 40 : tl[0]), tok[0]);
     rlm_status st = lattice_index(&r->f, nf <= 2 ? "state" : "src", "a state", tok[0], tl[0], &s,
                                   err);
     if (!st) st = lattice_need_state(r->lat, s, &r->f, nf <= 2 ? "state" : "src", err);

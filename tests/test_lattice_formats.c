@@ -403,6 +403,7 @@ static const malformed kaldi_bad[] = {
     {"final_weight_bad.txt", RLM_E_FORMAT, ":3: acoustic cost: expected a number, got 'x'"},
     {"word_id_too_large_without_table.txt", RLM_E_FORMAT, ":2: word: id 16777216 is above 16777215; without a words.txt ids must stay below that (give the symbol table)"},
     {"binary_archive.txt", RLM_E_UNSUPPORTED, ":1: key: a binary Kaldi archive; only text ones are read (lattice-copy ark:IN ark,t:OUT makes one)"},
+    {"missing_blank_line.txt", RLM_E_FORMAT, ":4: line: expected a final state, or the blank line that ends lattice utt1 before the next key, got 'utt2'"},
     {"word_not_an_id.txt", RLM_E_FORMAT, ":2: word: expected a word id (an integer from 0 to 2147483646), got 'w'"},
 };
 
