@@ -82,7 +82,8 @@ static rlm_status parse_ids(reader *r, const kaldi_weight *w, uint32_t *n, rlm_e
         if ((size_t)*n == r->cap_ids) {
             size_t cap = r->cap_ids ? 2 * r->cap_ids : 64;
             int32_t *p = realloc(r->ids, cap * sizeof *p);
-            if (!p) return rlm_fail(err, RLM_E_NOMEM, "%s:%ld: out of memory", r->f.name, r->f.line);
+            if (!p)
+                return rlm_fail(err, RLM_E_NOMEM, "%s:%ld: out of memory", r->f.name, r->f.line);
             r->ids = p, r->cap_ids = cap;
         }
         rlm_status st = lattice_index(&r->f, "transition ids", "a transition id", s,

@@ -294,7 +294,9 @@ static rlm_status build(slf_reader *r, rlm_lattice *lat, rlm_error *err) {
         if (given[e] >= r->n_nodes)
             st = rlm_fail(err, RLM_E_FORMAT, "%s: %s: node %ld is not below N=%ld", r->f.name,
                           which[e], (long)given[e], (long)r->n_nodes);
-        else if ((node[e] = given[e] >= 0 ? given[e] : lone_node(r, deg[e], which[e], verb[e], err)) < 0)
+        else if (given[e] >= 0)
+            node[e] = given[e];
+        else if ((node[e] = lone_node(r, deg[e], which[e], verb[e], err)) < 0)
             st = RLM_E_FORMAT;
     }
     if (!st) {
@@ -361,7 +363,8 @@ rlm_status lattice_parse_slf(const char *data, size_t size, const char *name,
         lat = id ? rlm_lattice_new(id, opt->symbols) : NULL;
         st = lat ? build(&r, lat, err) : rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", name);
     }
-    if (!st && !rlm_lattice_list_push(out, lat)) st = rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", name);
+    if (!st && !rlm_lattice_list_push(out, lat))
+        st = rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", name);
     if (st) rlm_lattice_free(lat);
     free(id);
     free(r.nodes);
@@ -448,6 +451,9 @@ static rlm_status write_one(const rlm_lattice *lat, size_t i, const char *path,
 
 rlm_status lattice_write_slf(const rlm_lattice_list *l, const char *path,
                              const rlm_lattice_write_opts *opt, rlm_error *err) {
+    if (opt->slf_base < 0 || opt->slf_base == 1 || !isfinite(opt->slf_base))
+        return rlm_fail(err, RLM_E_ARG, "%s: SLF log base %g: must be above 0 and not 1 (0 "
+                        "means e)", path, opt->slf_base);
     struct stat sb;
     int dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
     if (!dir && l->n == 1) return write_one(l->lat[0], 0, path, opt, err);

@@ -316,6 +316,9 @@ static void test_slf_from_kaldi_and_base0(void) {
     unlink(path);
     snprintf(path, sizeof path, "%s/utt1.slf", dir);
     unlink(path);
+    rlm_lattice_write_opts base1 = {.slf_base = 1};
+    CHECK_STATUS(rlm_lattice_write("slf", &l, dir, &base1, &err), RLM_E_ARG);
+    CHECK_CONTAINS(err.message, ": SLF log base 1: must be above 0 and not 1 (0 means e)");
     CHECK_STATUS(rlm_lattice_write("slf", &l, "/nonexistent-dir/x.slf", NULL, &err), RLM_E_ARG);
     CHECK_CONTAINS(err.message, "SLF holds one lattice per file; to write 2 lattices give an "
                                 "existing directory");

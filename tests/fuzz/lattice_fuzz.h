@@ -47,8 +47,8 @@ static void fuzz_lattice_one(const char *format, const uint8_t *data, size_t siz
     }
     char out[64];
     /* tmpfs where there is one: the writer's fsync costs nothing there */
-    snprintf(out, sizeof out, "%s/fuzz_lattice_%s.%ld", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm",
-             format, (long)getpid());
+    const char *dir = access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm";
+    snprintf(out, sizeof out, "%s/fuzz_lattice_%s.%ld", dir, format, (long)getpid());
     rlm_status st = rlm_lattice_write(format, &l, out, NULL, &err);
     if (st == RLM_OK) {
         if (rlm_lattice_read(format, out, opt, &back, &err) || back.n != l.n) abort();
