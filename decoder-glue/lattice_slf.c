@@ -15,9 +15,10 @@
  * rescorer brings its own weights.
  *
  * A link's word is its W=, else the W= of its end node (HTK's forward lattices), else none
- * (epsilon). pocketsphinx puts on each node the word that starts there and gives a link the
- * acoustic score of its start node's word, so read this way an arc's word and score come from
- * neighbouring words; the sums along a path, which rescoring uses, are unchanged. The start
+ * (epsilon). pocketsphinx puts on each node the word that starts there (t= is its start time)
+ * and gives a link the acoustic score of its start node's word, so read this way an arc's word
+ * and score come from neighbouring words and a state's time is when its arcs' word begins; the
+ * word order and the sums along a path, which rescoring uses, are unchanged. The start
  * node's own word (pocketsphinx's !SENT_START) enters no link and is dropped. Special words
  * (!NULL, !SENT_START, !SENT_END, <s>, </s>, <sil>, [NOISE]) are kept as read; what they mean
  * is the rescorer's business.
