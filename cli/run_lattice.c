@@ -71,6 +71,7 @@ static step *lattice_step(plan *p, const rlm_recipe *r, const run_system *sy,
     if (l->beam > 0) step_add(s, "--beam"), step_add(s, "%.10g", l->beam * scale);
     if (l->max_arcs) step_add(s, "--max-arcs"), step_add(s, "%lld", l->max_arcs);
     if (l->threads > 1) step_add(s, "--threads"), step_add(s, "%d", l->threads);
+    if (l->oov_penalty) step_add(s, "--oov-penalty"), step_add(s, "%.10g", l->oov_penalty);
     return s;
 }
 
@@ -140,8 +141,11 @@ int run_lattice_score(const rlm_recipe *r, const char *mix, run_lattice_rows *ro
         int len = snprintf(rows->weights[i], sizeof rows->weights[i], "%s --history %d", w,
                            l->history);
         if (l->beam > 0 && len > 0 && (size_t)len < sizeof rows->weights[i])
+            len += snprintf(rows->weights[i] + len, sizeof rows->weights[i] - (size_t)len,
+                            " --beam %g", l->beam);
+        if (l->oov_penalty && len > 0 && (size_t)len < sizeof rows->weights[i])
             snprintf(rows->weights[i] + len, sizeof rows->weights[i] - (size_t)len,
-                     " --beam %g", l->beam);
+                     " --oov-penalty %g", l->oov_penalty);
         free(best), free(opts);
         if (bad) return 1;
     }

@@ -59,7 +59,8 @@ rlm_status recipe_nbest(const recipe_ctx *c, const ynode *n, rlm_recipe_nbest *b
  * weights are tuned (rlm_recipe.h). */
 rlm_status recipe_lattice(const recipe_ctx *c, const ynode *n, rlm_recipe_lattice *l) {
     static const char *const keys[] = {"format", "dev", "test", "history", "beam", "max_arcs",
-                                       "threads", "tune", "nbest", "lm_weight", "wip", NULL};
+                                       "threads", "tune", "nbest", "lm_weight", "wip",
+                                       "oov_penalty", NULL};
     static const char *const formats[] = {"slf", "kaldi", "fst", "fst-text", NULL};
     RECIPE_TRY(recipe_map(c, n, "lattice", keys));
     const ynode *x;
@@ -101,6 +102,9 @@ rlm_status recipe_lattice(const recipe_ctx *c, const ynode *n, rlm_recipe_lattic
                                  "in (0, 1e6]", &l->lm_weight));
     if ((x = recipe_find(n, "wip")))
         RECIPE_TRY(recipe_number(c, x, "lattice.wip", -1e6, 1e6, 0, "in [-1e6, 1e6]", &l->wip));
+    if ((x = recipe_find(n, "oov_penalty")))
+        RECIPE_TRY(recipe_number(c, x, "lattice.oov_penalty", -1e6, 1e6, 0, "in [-1e6, 1e6]",
+                                 &l->oov_penalty));
     return RLM_OK;
 }
 

@@ -22,7 +22,8 @@
  *             test: {inputs: [...], references: test.ref}, lm_weight: 1, wip: 0}
  *   lattice: {format: slf, dev: {inputs: [dir or files], references: dev.ref},
  *             test: {inputs: [...], references: test.ref}, history: 3, beam: 20,
- *             max_arcs: 0, threads: 1, tune: true, nbest: 100, lm_weight: 10, wip: 0}
+ *             max_arcs: 0, threads: 1, tune: true, nbest: 100, lm_weight: 10, wip: 0,
+ *             oov_penalty: 0}
  *   tune:    {metric: wer, lm_weight: [lo, hi, step], wip: [...], mix_weight: [...]}
  *   spell:   {input: noisy.txt, references: clean.txt, dict: en_US, beam: 256, max_cands: 10,
  *             oov_penalty: 0, output: corrected.txt}
@@ -157,6 +158,9 @@ typedef struct rlm_recipe_lattice {
     int nbest;                      /* paths per dev lattice that rlm tune reads, default 100 */
     double lm_weight, wip;          /* the dev lists' weights (default 10, 0); the test's
                                        without tune (log10 scale, > 0 for lm_weight) */
+    double oov_penalty;             /* --oov-penalty (log10, per word no model knows), default
+                                       0; lattices hold words the LMs do not, which <unk>'s
+                                       probability alone makes cheap */
 } rlm_recipe_lattice;
 
 /* A grid [lo, hi, step]; present 0 when not given. */

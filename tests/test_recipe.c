@@ -235,7 +235,7 @@ static void more_errors(void) {
          "r.yaml:2:56: lattice.lm_weight: expected a number in (0, 1e6], got \"0\""},
         {"model: {path: m}\nlattice: {format: slf, test: {inputs: [t]}, order: 3}\n",
          "r.yaml:2:45: lattice: unknown key \"order\" (known: format, dev, test, history, beam, "
-         "max_arcs, threads, tune, nbest, lm_weight, wip)"},
+         "max_arcs, threads, tune, nbest, lm_weight, wip, oov_penalty)"},
         {"model: {path: m}\nlattice: {format: slf, dev: {inputs: [d], references: r}, test: "
          "{inputs: [t]}}\n", "r.yaml:2:10: lattice.tune: needs a tune: section (its metric and "
          "grids)"},
@@ -258,7 +258,7 @@ static void lattice_section(void) {
                         "lattice:\n  format: fst-text\n  dev: {inputs: [lat/dev], references: d.ref}\n"
                         "  test: {inputs: [a.fst, b.fst], references: t.ref}\n  history: 0\n"
                         "  beam: 12.5\n  max_arcs: 100000\n  threads: 2\n  tune: false\n"
-                        "  nbest: 50\n  lm_weight: 8\n  wip: -1.5\n";
+                        "  nbest: 50\n  lm_weight: 8\n  wip: -1.5\n  oov_penalty: -4\n";
     rlm_recipe *r;
     rlm_error err = {0};
     CHECK_STATUS(rlm_recipe_parse(text, strlen(text), "x/r.yaml", &r, &err), RLM_OK);
@@ -272,13 +272,14 @@ static void lattice_section(void) {
     CHECK(!strcmp(l->test.references.path, "x/t.ref"));
     CHECK(l->history == 0 && l->beam == 12.5 && l->max_arcs == 100000 && l->threads == 2);
     CHECK(!l->tune && l->nbest == 50 && l->lm_weight == 8 && l->wip == -1.5);
+    CHECK(l->oov_penalty == -4);
     rlm_recipe_free(r);
     const char t2[] = "model: {path: m.bin}\nlattice: {format: slf, test: {inputs: [t]}}\n";
     CHECK_STATUS(rlm_recipe_parse(t2, strlen(t2), "r.yaml", &r, &err), RLM_OK);
     if (!r) return;
     l = &r->lattice;
     CHECK(l->history == 3 && l->beam == 0 && l->max_arcs == 0 && l->threads == 1);
-    CHECK(!l->tune && l->nbest == 100 && l->lm_weight == 10 && l->wip == 0);
+    CHECK(!l->tune && l->nbest == 100 && l->lm_weight == 10 && l->wip == 0 && !l->oov_penalty);
     CHECK(!l->dev.present && !l->test.references.path);
     rlm_recipe_free(r);
 }

@@ -6,7 +6,7 @@
 # RNN at mixture weight 0) makes 1 error in 10 words at any LM weight above 0.217 and 2 below:
 # tuned on the same lattices it gets 1 sub (10.00%), and at LM weight 1e-6 every system gets 2
 # subs (20.00%). The RNN's and the mixture's rows equal rlm lattice + rlm wer run by hand with
-# the tuned options. A second run skips every lattice step; a newer lattice file redoes them.
+# the tuned options (and --oov-penalty, which no word here meets). A second run skips every lattice step; a newer lattice file redoes them.
 # Exit 0 pass, 77 skip, else fail.
 set -u
 source "$(dirname "$0")/rnn_common.bash"
@@ -42,6 +42,7 @@ lattice:
   test: {inputs: [$tmp/lat], references: $tmp/ref.txt}
   history: 2
   beam: 50
+  oov_penalty: -2
 tune: {metric: wer, lm_weight: [0, 2, 0.5], wip: [-1, 1, 0.5]}
 report: {path: out/report.md}
 YAML
@@ -49,9 +50,9 @@ YAML
 # 1. the plan: per system rlm lattice on dev (scaled by 1/10), rlm tune, rlm lattice on test
 "$RLM" run "$tmp/lat.yaml" --dry-run >"$tmp/plan.txt" 2>&1
 check "dry run exits 0" [ $? -eq 0 ]
-check "plan: dev lattices, unigram alone, scaled by 1/lm_weight" grep -q "1. lattice   rlm lattice --format slf $tmp/lat -o $tmp/out/lattice.ngram1.dev.ark --out-format kaldi --model $tmp/m.bin --ngram $tmp/uni.arpa --mix linear:0,1 --history 2 --beam 5 --ac-scale 0.1 --lm-weight 1 --wip 0 --nbest 100 $tmp/out/lattice.ngram1.dev.nbest$" "$tmp/plan.txt"
+check "plan: dev lattices, unigram alone, scaled by 1/lm_weight" grep -q "1. lattice   rlm lattice --format slf $tmp/lat -o $tmp/out/lattice.ngram1.dev.ark --out-format kaldi --model $tmp/m.bin --ngram $tmp/uni.arpa --mix linear:0,1 --history 2 --beam 5 --oov-penalty -2 --ac-scale 0.1 --lm-weight 1 --wip 0 --nbest 100 $tmp/out/lattice.ngram1.dev.nbest$" "$tmp/plan.txt"
 check "plan: tune on the dev lists" grep -q "2. tune      rlm tune --format tsv $tmp/out/lattice.ngram1.dev.nbest --ref $tmp/ref.txt --metric wer --lm-weight 0:2:5 --wip -1:1:5 -o $tmp/out/lattice.ngram1.opts > $tmp/out/lattice.ngram1.tune.txt$" "$tmp/plan.txt"
-check "plan: test lattices with tune's options" grep -q "3. lattice   rlm lattice --format slf $tmp/lat -o $tmp/out/lattice.ngram1.test.ark --out-format kaldi --model $tmp/m.bin --ngram $tmp/uni.arpa --mix linear:0,1 --history 2 --beam 50 --best $tmp/out/lattice.ngram1.test.1best \$(cat $tmp/out/lattice.ngram1.opts)$" "$tmp/plan.txt"
+check "plan: test lattices with tune's options" grep -q "3. lattice   rlm lattice --format slf $tmp/lat -o $tmp/out/lattice.ngram1.test.ark --out-format kaldi --model $tmp/m.bin --ngram $tmp/uni.arpa --mix linear:0,1 --history 2 --beam 50 --oov-penalty -2 --best $tmp/out/lattice.ngram1.test.1best \$(cat $tmp/out/lattice.ngram1.opts)$" "$tmp/plan.txt"
 check "plan: the RNN and the mixture" grep -q "9. lattice   rlm lattice .*--model $tmp/m.bin --ngram $tmp/uni.arpa --mix linear:0.5,0.5 --history 2" "$tmp/plan.txt"
 check "dry run runs nothing" [ ! -e "$tmp/out" ]
 
@@ -60,20 +61,20 @@ check "dry run runs nothing" [ ! -e "$tmp/out" ]
 R=$tmp/out/report.md
 check "report written" [ -s "$R" ]
 no_temporaries "$tmp/out" "report"
-check "unigram row: 1 sub in 10 words" grep -q "^| lattice rescoring (n-gram uni) | 10.00 | 1 | 0 | 0 | 10 | .* | --lm-weight .* --history 2 --beam 50 |$" "$R"
+check "unigram row: 1 sub in 10 words" grep -q "^| lattice rescoring (n-gram uni) | 10.00 | 1 | 0 | 0 | 10 | .* | --lm-weight .* --history 2 --beam 50 --oov-penalty -2 |$" "$R"
 check "unigram 1-best: dog twice" [ "$(cat "$tmp/out/lattice.ngram1.test.1best")" = "$(printf 'u1 the man saw the dog\nu2 the man saw the dog')" ]
 for sys in rnn:RNN "mix:interpolated linear:0.5,0.5"; do
     key=${sys%%:*} label=${sys#*:}
     if [ "$key" = rnn ]; then models=(--model "$tmp/m.bin"); else
         models=(--model "$tmp/m.bin" --ngram "$tmp/uni.arpa" --mix linear:0.5,0.5); fi
     "$RLM" lattice --format slf "$tmp/lat" -o "$tmp/$key.dev.ark" --out-format kaldi "${models[@]}" \
-        --history 2 --beam 5 --ac-scale 0.1 --lm-weight 1 --wip 0 --nbest 100 "$tmp/$key.nbest" 2>/dev/null
+        --history 2 --beam 5 --oov-penalty -2 --ac-scale 0.1 --lm-weight 1 --wip 0 --nbest 100 "$tmp/$key.nbest" 2>/dev/null
     "$RLM" tune --format tsv "$tmp/$key.nbest" --ref "$tmp/ref.txt" --metric wer --lm-weight 0:2:5 \
         --wip -1:1:5 -o "$tmp/$key.opts" >/dev/null
     check "$key: tune's options = by hand ($(cat "$tmp/$key.opts"))" cmp -s "$tmp/$key.opts" "$tmp/out/lattice.$key.opts"
     # shellcheck disable=SC2046
     "$RLM" lattice --format slf "$tmp/lat" -o "$tmp/$key.test.ark" --out-format kaldi "${models[@]}" \
-        --history 2 --beam 50 --best "$tmp/$key.1best" $(cat "$tmp/$key.opts") 2>/dev/null
+        --history 2 --beam 50 --oov-penalty -2 --best "$tmp/$key.1best" $(cat "$tmp/$key.opts") 2>/dev/null
     check "$key: 1-best = by hand" cmp -s "$tmp/$key.1best" "$tmp/out/lattice.$key.test.1best"
     wer=$("$RLM" wer "$tmp/ref.txt" "$tmp/$key.1best" | sed -n 's/^%WER \([^ ]*\).*/\1/p')
     r_wer=$(row "$R" "lattice rescoring ($label)" 3)
@@ -94,7 +95,7 @@ sed 's/^  beam: 50/  beam: 50\n  tune: false\n  lm_weight: 0.000001/; s/^workdir
     "$tmp/lat.yaml" >"$tmp/acoustic.yaml"
 "$RLM" run "$tmp/acoustic.yaml" >"$tmp/run4.txt" 2>&1 || { bad "no-tune run exits 0"; cat "$tmp/run4.txt"; }
 check "no tune: 3 lattice steps, no tune step" [ "$(grep -c '^  [0-9]*\. lattice' "$tmp/run4.txt")" = 3 ] && ! grep -q "tune  " "$tmp/run4.txt"
-check "no tune: every row 2 subs in 10 words" [ "$(grep -c "^| lattice rescoring .* | 20.00 | 2 | 0 | 0 | 10 | .* | --lm-weight 1e-06 --wip 0 --history 2 --beam 50 |$" "$tmp/out4/report.md")" = 3 ]
+check "no tune: every row 2 subs in 10 words" [ "$(grep -c "^| lattice rescoring .* | 20.00 | 2 | 0 | 0 | 10 | .* | --lm-weight 1e-06 --wip 0 --history 2 --beam 50 --oov-penalty -2 |$" "$tmp/out4/report.md")" = 3 ]
 
 # 5. a missing lattice directory is named before anything runs
 sed "s|test: {inputs: \[$tmp/lat\]|test: {inputs: [nope]|" "$tmp/lat.yaml" >"$tmp/missing.yaml"
