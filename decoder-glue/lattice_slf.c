@@ -400,8 +400,8 @@ static void put_link(FILE *f, size_t j, int32_t from, int32_t to, const char *w,
             ac * scale + 0.0, lm * scale + 0.0);
 }
 
-static rlm_status write_one(const rlm_lattice *lat, size_t i, const char *path,
-                            const rlm_lattice_write_opts *opt, rlm_error *err) {
+/* What SLF cannot hold, found before any file is written. */
+static rlm_status writable(const rlm_lattice *lat, const char *path, rlm_error *err) {
     if (lat->start < 0 || lat->n_states == 0)
         return rlm_fail(err, RLM_E_ARG, "%s: lattice %s is empty; SLF cannot hold an empty "
                         "lattice", path, lat->id);
@@ -417,6 +417,11 @@ static rlm_status write_one(const rlm_lattice *lat, size_t i, const char *path,
             return rlm_fail(err, RLM_E_ARG, "%s: lattice %s: arc %zu: word '%s' is empty or has "
                             "white space; SLF's W= cannot hold it", path, lat->id, a, w);
     }
+    return RLM_OK;
+}
+
+static rlm_status write_one(const rlm_lattice *lat, size_t i, const char *path,
+                            const rlm_lattice_write_opts *opt, rlm_error *err) {
     double base = opt->slf_base > 0 ? opt->slf_base : M_E;
     double scale = 1 / log10(base); /* log10 -> the file's base */
     int32_t end = end_node(lat, opt, i);
@@ -457,15 +462,19 @@ rlm_status lattice_write_slf(const rlm_lattice_list *l, const char *path,
                         "means e)", path, opt->slf_base);
     struct stat sb;
     int dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-    if (!dir && l->n == 1) return write_one(l->lat[0], 0, path, opt, err);
-    if (!dir)
+    if (!dir && l->n != 1)
         return rlm_fail(err, RLM_E_ARG, "%s: SLF holds one lattice per file; to write %zu "
                         "lattices give an existing directory", path, l->n);
     rlm_status st = RLM_OK;
     for (size_t i = 0; !st && i < l->n; i++) {
         const char *id = l->lat[i]->id;
-        if (!id[0] || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))
+        if (dir && (strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, "..")))
             return rlm_fail(err, RLM_E_ARG, "%s: lattice id '%s' cannot be a file name", path, id);
+        st = writable(l->lat[i], path, err);
+    }
+    if (!st && !dir) return write_one(l->lat[0], 0, path, opt, err);
+    for (size_t i = 0; !st && i < l->n; i++) {
+        const char *id = l->lat[i]->id;
         size_t n = strlen(path) + strlen(id) + 6;
         char *file = malloc(n);
         if (!file) return rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", path);

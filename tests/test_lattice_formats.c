@@ -142,6 +142,13 @@ static void test_kaldi_empty_lattice(void) {
     rlm_lattice_list one = {l.lat, 1, 1};
     CHECK_STATUS(rlm_lattice_write("slf", &one, out, NULL, &err), RLM_E_ARG);
     CHECK_CONTAINS(err.message, ": lattice e1 is empty; SLF cannot hold an empty lattice");
+    /* into a directory: nothing is written when one lattice cannot be (e2 could) */
+    char dir[] = "/tmp/rlm_lat_dir2XXXXXX", e2[64];
+    CHECK(mkdtemp(dir) != NULL);
+    CHECK_STATUS(rlm_lattice_write("slf", &l, dir, NULL, &err), RLM_E_ARG);
+    snprintf(e2, sizeof e2, "%s/e2.slf", dir);
+    CHECK(access(e2, F_OK) != 0);
+    CHECK(rmdir(dir) == 0);
     /* names a text format cannot hold are refused before anything is written */
     free(l.lat[1]->id);
     l.lat[1]->id = strdup("two words");
