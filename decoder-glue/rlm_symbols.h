@@ -17,6 +17,9 @@ extern "C" {
 #endif
 
 #define RLM_SYMBOL_EPS 0 /* the empty label; its word is "<eps>" in a new table */
+/* The largest id a table takes: ids index arrays, so a stray huge id in a file must not make
+ * the table allocate gigabytes; 2^24 - 1 is above any vocabulary's size. */
+#define RLM_SYMBOL_MAX_ID ((1 << 24) - 1)
 
 typedef struct rlm_symbols rlm_symbols;
 
@@ -35,7 +38,7 @@ RLM_API rlm_status rlm_symbols_write(const rlm_symbols *s, const char *path, rlm
 RLM_API int32_t rlm_symbols_find(const rlm_symbols *s, const char *word, size_t len);
 /* The id of a word, added with the next free id when new; -1 when out of memory. */
 RLM_API int32_t rlm_symbols_add(rlm_symbols *s, const char *word, size_t len);
-/* Gives `word` the id `id` (>= 0). RLM_E_ARG when the word has another id or the id another
+/* Gives `word` the id `id` (0 .. RLM_SYMBOL_MAX_ID). RLM_E_ARG when the word has another id or the id another
  * word; setting an existing pair again is fine. */
 RLM_API rlm_status rlm_symbols_set(rlm_symbols *s, const char *word, size_t len, int32_t id,
                                    rlm_error *err);

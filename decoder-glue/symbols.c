@@ -60,7 +60,9 @@ int32_t rlm_symbols_bound(const rlm_symbols *s) { return s->bound; }
 
 rlm_status rlm_symbols_set(rlm_symbols *s, const char *word, size_t len, int32_t id,
                            rlm_error *err) {
-    if (id < 0 || id == INT32_MAX) return rlm_fail(err, RLM_E_ARG, "symbol id %ld out of range", (long)id);
+    if (id < 0 || id > RLM_SYMBOL_MAX_ID)
+        return rlm_fail(err, RLM_E_ARG, "symbol id %ld out of range (0 to %ld)", (long)id,
+                        (long)RLM_SYMBOL_MAX_ID);
     int32_t have = rlm_symbols_find(s, word, len);
     if (have == id) return RLM_OK;
     if (have >= 0)
@@ -107,8 +109,9 @@ rlm_status rlm_symbols_read(const char *path, rlm_symbols **out, rlm_error *err)
         }
         if (il == 1 && id[0] == '0') v = 0;
         else if ((st = nbest_rank(&f, "id", id, il, &v, err))) break;
-        if (v >= INT32_MAX) {
-            st = rlm_fail(err, RLM_E_FORMAT, "%s:%ld: id: %ld is too large", path, f.line, v);
+        if (v > RLM_SYMBOL_MAX_ID) {
+            st = rlm_fail(err, RLM_E_FORMAT, "%s:%ld: id: %ld is above the largest id, %ld", path,
+                          f.line, v, (long)RLM_SYMBOL_MAX_ID);
             break;
         }
         rlm_error e;

@@ -24,6 +24,8 @@ static void test_symbols_sparse_ids_and_conflicts(void) {
     CHECK_STATUS(rlm_symbols_set(s, "dog", 3, 8, &err), RLM_E_ARG);
     CHECK_CONTAINS(err.message, "id 8 is word 'cat' already, not 'dog'");
     CHECK(strcmp(rlm_symbols_word(s, 8), "cat") == 0);
+    CHECK_STATUS(rlm_symbols_set(s, "big", 3, RLM_SYMBOL_MAX_ID + 1, &err), RLM_E_ARG);
+    CHECK_CONTAINS(err.message, "symbol id 16777216 out of range (0 to 16777215)");
     rlm_symbols_free(s);
 }
 
@@ -48,6 +50,7 @@ static void test_symbols_read_write(void) {
         {"a 1\na 2\n", ":2: word 'a' has id 1 already, not 2"},
         {"a 1\nb 1\n", ":2: id 1 is word 'a' already, not 'b'"},
         {"a 99999999999\n", ":1: id:"},
+        {"a 16777216\n", ":1: id: 16777216 is above the largest id, 16777215"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CHECK(test_write_file(in, bad[i].text, strlen(bad[i].text)) == 0);
