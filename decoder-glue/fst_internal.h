@@ -12,9 +12,7 @@ extern "C" {
 #endif
 
 /* The largest word id taken from an FST (an embedded symbol table's key, or a label given a
- * number-spelt word): rlm_symbols indexes ids densely, so an id far beyond any vocabulary
- * (16.7 million words) is taken as corruption rather than allocated. */
-#define FST_MAX_WORD_ID ((1 << 24) - 1)
+ * number-spelt word) is the symbol table's, RLM_SYMBOL_MAX_ID: beyond it is corruption. */
 
 /* Walks a binary vector FST (header, symbol tables, states, arcs) and checks every count,
  * string length, label, state id and weight against the file's size and the header, so

@@ -89,10 +89,10 @@ rlm_status from_openfst(const fst::SymbolTable &t, rlm_symbols **out, rlm_error 
     for (size_t i = 0; i < t.NumSymbols(); i++) {
         int64_t key = t.GetNthKey((ssize_t)i);
         std::string w = t.Find(key);
-        rlm_status st = key < 0 || key > FST_MAX_WORD_ID
+        rlm_status st = key < 0 || key > RLM_SYMBOL_MAX_ID
                             ? rlm_fail(err, RLM_E_FORMAT, "symbol table %s: id %lld of '%.60s' "
                                        "is out of range (0 to %d)", t.Name().c_str(),
-                                       (long long)key, w.c_str(), FST_MAX_WORD_ID)
+                                       (long long)key, w.c_str(), RLM_SYMBOL_MAX_ID)
                             : rlm_symbols_set(s, w.data(), w.size(), (int32_t)key, err);
         if (st) {
             rlm_symbols_free(s);

@@ -34,10 +34,10 @@ static rlm_status number_words(const rlm_fst *f, rlm_symbols *symbols, const cha
         size_t na = rlm_fst_num_arcs(f, s);
         for (size_t i = 0; i < na; i++) {
             int32_t label = rlm_fst_get_arc(f, s, i).olabel;
-            if (label > FST_MAX_WORD_ID)
+            if (label > RLM_SYMBOL_MAX_ID)
                 return rlm_fail(err, RLM_E_FORMAT, "%s: label %ld is beyond any vocabulary "
                                 "(ids up to %d); give a words.txt", where, (long)label,
-                                FST_MAX_WORD_ID);
+                                RLM_SYMBOL_MAX_ID);
             char w[16];
             int n = snprintf(w, sizeof w, "%ld", (long)label);
             rlm_error e;

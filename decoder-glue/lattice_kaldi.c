@@ -25,7 +25,7 @@
 #include "lattice_internal.h"
 
 enum { FORM_UNKNOWN, FORM_COMPACT, FORM_LATTICE };
-#define KALDI_MAX_OPEN_ID 16777215 /* 2^24 - 1: larger than any vocabulary */
+
 static const char *const form_name[] = {"?", "CompactLattice", "Lattice"};
 
 typedef struct kaldi_weight {
@@ -118,10 +118,10 @@ static rlm_status word_label(reader *r, int32_t id, rlm_error *err) {
         return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: word: id %ld is not in the symbol table",
                         r->f.name, r->f.line, (long)id);
     /* the table is indexed by id: a stray huge number would cost gigabytes */
-    if (id > KALDI_MAX_OPEN_ID)
+    if (id > RLM_SYMBOL_MAX_ID)
         return rlm_fail(err, RLM_E_FORMAT, "%s:%ld: word: id %ld is above %ld; without a "
                         "words.txt ids must stay below that (give the symbol table)", r->f.name,
-                        r->f.line, (long)id, (long)KALDI_MAX_OPEN_ID);
+                        r->f.line, (long)id, (long)RLM_SYMBOL_MAX_ID);
     char text[16];
     int n = id == RLM_SYMBOL_EPS ? snprintf(text, sizeof text, "<eps>")
                                  : snprintf(text, sizeof text, "%ld", (long)id);
