@@ -11,7 +11,7 @@ void gru_cell_forward(float *gx, const float *gh, const float *hp, float *h, int
         const float *hr = gh + r3, *hz = hr + H, *hn = hz + H;
         for (int j = 0; j < H; j++) {
             float rg = rlm_sigmoid(xr[j] + hr[j]), z = rlm_sigmoid(xz[j] + hz[j]);
-            float n = tanhf(xn[j] + rg * hn[j]);
+            float n = rlm_tanh(xn[j] + rg * hn[j]);
             xr[j] = rg, xz[j] = z, xn[j] = n;
             h[r + j] = (1 - z) * n + z * hp[r + j];
         }

@@ -3,18 +3,17 @@
 
 #include "cells.h"
 
+/* Each activation is its own simple loop so that the compiler vectorises it. */
 void lstm_cell_forward(float *g, const float *cp, float *c, float *h, int B, int H) {
     for (int b = 0; b < B; b++) {
         float *gi = g + (size_t)b * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
         const float *cpb = cp + (size_t)b * H;
         float *cb = c + (size_t)b * H, *hb = h + (size_t)b * H;
-        for (int j = 0; j < H; j++) {
-            float i = rlm_sigmoid(gi[j]), f = rlm_sigmoid(gf[j]), gc = tanhf(gg[j]),
-                  o = rlm_sigmoid(go[j]);
-            gi[j] = i, gf[j] = f, gg[j] = gc, go[j] = o;
-            cb[j] = f * cpb[j] + i * gc;
-            hb[j] = o * tanhf(cb[j]);
-        }
+        for (int j = 0; j < 2 * H; j++) gi[j] = rlm_sigmoid(gi[j]); /* i and f */
+        for (int j = 0; j < H; j++) gg[j] = rlm_tanh(gg[j]);
+        for (int j = 0; j < H; j++) go[j] = rlm_sigmoid(go[j]);
+        for (int j = 0; j < H; j++) cb[j] = gf[j] * cpb[j] + gi[j] * gg[j];
+        for (int j = 0; j < H; j++) hb[j] = go[j] * rlm_tanh(cb[j]);
     }
 }
 
@@ -25,7 +24,7 @@ void lstm_cell_backward(float *dg, float *dcp, const float *dh, const float *dc_
         const float *gi = g + r4, *gf = gi + H, *gg = gf + H, *go = gg + H;
         float *di = dg + r4, *df = di + H, *dgg = df + H, *dout = dgg + H;
         for (int j = 0; j < H; j++) {
-            float tc = tanhf(c[r + j]);
+            float tc = rlm_tanh(c[r + j]);
             float dc = dh[r + j] * go[j] * (1 - tc * tc) + (dc_next ? dc_next[r + j] : 0);
             dout[j] = dh[r + j] * tc * go[j] * (1 - go[j]);
             di[j] = dc * gg[j] * gi[j] * (1 - gi[j]);

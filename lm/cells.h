@@ -11,7 +11,19 @@
 #include <math.h>
 #include <stddef.h>
 
-static inline float rlm_sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
+#include "exp_float.h"
+
+static inline float rlm_sigmoid(float x) { return 1.0f / (1.0f + rlm_expf(-x)); }
+
+/* tanh to within a few float ulps: the Taylor series to x^9 near 0 (the x^11 term is below
+ * 1e-8 relative for |x| < 1/4), (1 - e^-2|x|) / (1 + e^-2|x|) elsewhere (there
+ * 1 - e^-2|x| > 0.39, so the rounding of e^-2|x| is not amplified). */
+static inline float rlm_tanh(float x) {
+    const float a = fabsf(x), x2 = x * x, e = rlm_expf(-2.0f * a);
+    const float series =
+        x + x * x2 * (-1.0f / 3 + x2 * (2.0f / 15 + x2 * (-17.0f / 315 + x2 * (62.0f / 2835))));
+    return a < 0.25f ? series : copysignf((1.0f - e) / (1.0f + e), x);
+}
 
 /* Elman: h = f(g). */
 void rnn_cell_forward(float *h, const float *g, size_t n, int relu);

@@ -4,6 +4,8 @@
 
 #include <math.h>
 
+#include "exp_float.h"
+
 /* Natural log to log10: the network computes in nats, every interface speaks log10. */
 #define RLM_LN_TO_LOG10 0.43429448190325182
 
@@ -19,12 +21,18 @@ static inline float rlm_softmax_inplace(float *x, int n) {
     return mx + (float)log(sum);
 }
 
-/* log(sum(exp(x))) without modifying x. */
+/* log(sum(exp(x))) without modifying x. The exponentials are summed in double, in eight
+ * interleaved partial sums so that the loop vectorises (the class softmax of a rare word sums
+ * thousands of them per score). */
 static inline float rlm_logsumexp(const float *x, int n) {
     float mx = x[0];
     for (int i = 1; i < n; i++) mx = x[i] > mx ? x[i] : mx;
-    double sum = 0;
-    for (int i = 0; i < n; i++) sum += expf(x[i] - mx);
+    double part[8] = {0}, sum = 0;
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int l = 0; l < 8; l++) part[l] += (double)rlm_expf(x[i + l] - mx);
+    for (; i < n; i++) sum += rlm_expf(x[i] - mx);
+    for (int l = 0; l < 8; l++) sum += part[l];
     return mx + (float)log(sum);
 }
 
