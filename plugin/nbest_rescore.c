@@ -8,6 +8,18 @@
 
 #include "nbest_rescore.h"
 
+/* Nodes per rlm_model_log10prob_batch call: up to 2048 (the rare words share one wide class
+ * whose slice of the output matrix is packed once per call, so more rows per call pay for it
+ * better), fewer when the rows of logits (classes, or the whole vocabulary) would pass 16 MiB. */
+static size_t score_block(const rlm_model *m) {
+    const rlm_model_config *c = rlm_model_config_of(m);
+    const rlm_vocab *v = rlm_model_vocab(m);
+    size_t width = (size_t)(c->output == RLM_OUTPUT_CLASS ? rlm_vocab_num_classes(v)
+                                                          : rlm_vocab_size(v));
+    size_t rows = ((size_t)1 << 22) / (width + 2 * (size_t)c->hidden_size);
+    return rows > 2048 ? 2048 : rows < 64 ? 64 : rows;
+}
+
 /* ---- per-thread work space, grown as utterances need ---- */
 
 typedef struct tree {
@@ -20,17 +32,17 @@ typedef struct tree {
 typedef struct worker {
     struct job *job;
     tree t;
-    int32_t *ids;    /* RNN ids of all hypotheses, each followed by `</s>` */
-    int32_t *leaf;   /* per hypothesis: its `</s>` node */
-    size_t ids_cap, leaf_cap;
-    rlm_state **pool[2]; /* states of the previous and of the current depth */
-    size_t pool_cap[2];
+    int32_t *leaf;   /* per hypothesis of the utterances in hand: its `</s>` node */
+    size_t leaf_cap;
+    rlm_state **pool; /* pool[slot[n]]: the state after node n (roots and nodes with children) */
+    size_t pool_cap;
     const rlm_state **in;
+    rlm_state **out;
     int32_t *words;
     float *lp, *tok; /* tok: per-token scores of one hypothesis, n_models x tokens */
     uint8_t *flags;
     uint32_t *share;
-    size_t in_cap, words_cap, lp_cap, tok_cap, flags_cap, share_cap;
+    size_t in_cap, out_cap, words_cap, lp_cap, tok_cap, flags_cap, share_cap;
     rlm_rescore_stats stats;
     rlm_status st;
     rlm_error err;
@@ -39,7 +51,7 @@ typedef struct worker {
 typedef struct job {
     const rlm_rescore_models *m;
     rlm_rescore_utt *utts;
-    size_t n_utts, next;
+    size_t n_utts, next, chunk_max;
     pthread_mutex_t lock;
     int n_models;
     double log10_missing[RLM_MIX_MAX_MODELS]; /* log10 M_i (lm/rlm_mix.h's vocabulary rule) */
@@ -81,90 +93,101 @@ static int32_t child_for(tree *t, int32_t node, int32_t w) {
     return c;
 }
 
-static int pool_reserve(worker *w, int k, size_t n, const rlm_model *m) {
-    size_t old = w->pool_cap[k];
-    if (!grow((void **)&w->pool[k], &w->pool_cap[k], n, sizeof(rlm_state *))) return 0;
-    for (size_t i = old; i < w->pool_cap[k]; i++) w->pool[k][i] = NULL;
+static int pool_reserve(worker *w, size_t n, const rlm_model *m) {
+    size_t old = w->pool_cap;
+    if (!grow((void **)&w->pool, &w->pool_cap, n, sizeof(rlm_state *))) return 0;
+    for (size_t i = old; i < w->pool_cap; i++) w->pool[i] = NULL;
     for (size_t i = 0; i < n; i++)
-        if (!w->pool[k][i] && !(w->pool[k][i] = rlm_state_new(m))) return 0;
+        if (!w->pool[i] && !(w->pool[i] = rlm_state_new(m))) return 0;
     return 1;
 }
 
-/* RNN log10 P of every token of every hypothesis, into the tree's logp; leaf[h] is each
- * hypothesis' `</s>` node. */
-static rlm_status score_tree(worker *w, const rlm_rescore_utt *u) {
+/* RNN log10 P of every token of every hypothesis of utterances u[0..n), into the tree's logp;
+ * leaf[h] is each hypothesis' `</s>` node (hypotheses numbered across the utterances). The
+ * tree is a forest: one root per utterance (all in the begin state), so the nodes and the scores
+ * are those of each utterance's own tree, while each depth is one batch for all of them (bigger
+ * products use the cores better than one small sgemm per utterance and depth). */
+static rlm_status score_tree(worker *w, const rlm_rescore_utt *u, size_t n_utts) {
     const rlm_model *m = w->job->m->rnn;
     const rlm_vocab *v = rlm_model_vocab(m);
     tree *t = &w->t;
-    size_t total = 0;
-    for (size_t h = 0; h < u->n_hyps; h++) total += (size_t)u->hyps[h].n_words + 1;
-    if (!grow((void **)&w->ids, &w->ids_cap, total, sizeof(int32_t)) ||
-        !grow((void **)&w->leaf, &w->leaf_cap, u->n_hyps, sizeof(int32_t)) ||
-        !tree_reserve(t, 1))
+    size_t n_hyps = 0;
+    for (size_t k = 0; k < n_utts; k++) n_hyps += u[k].n_hyps;
+    if (!grow((void **)&w->leaf, &w->leaf_cap, n_hyps, sizeof(int32_t)) ||
+        !tree_reserve(t, n_utts))
         return RLM_E_NOMEM;
-    t->n = 1, t->child[0] = -1, t->parent[0] = -1, t->word[0] = RLM_EOS_ID;
+    t->n = n_utts;
+    for (size_t r = 0; r < n_utts; r++) t->child[r] = -1, t->parent[r] = -1, t->word[r] = RLM_EOS_ID;
     size_t depth_max = 0, k = 0;
-    for (size_t h = 0; h < u->n_hyps; h++) {
-        int32_t node = 0;
-        const rlm_rescore_hyp *hy = &u->hyps[h];
-        for (int i = 0; i <= hy->n_words; i++) {
-            int32_t id = i < hy->n_words ? rlm_vocab_id(v, hy->words[i], strlen(hy->words[i]))
-                                         : RLM_EOS_ID;
-            w->ids[k++] = id;
-            if ((node = child_for(t, node, id)) < 0) return RLM_E_NOMEM;
+    for (size_t r = 0; r < n_utts; r++)
+        for (size_t h = 0; h < u[r].n_hyps; h++, k++) {
+            int32_t node = (int32_t)r;
+            const rlm_rescore_hyp *hy = &u[r].hyps[h];
+            for (int i = 0; i <= hy->n_words; i++) {
+                int32_t id = i < hy->n_words ? rlm_vocab_id(v, hy->words[i], strlen(hy->words[i]))
+                                             : RLM_EOS_ID;
+                if ((node = child_for(t, node, id)) < 0) return RLM_E_NOMEM;
+            }
+            w->leaf[k] = node;
+            if ((size_t)hy->n_words + 1 > depth_max) depth_max = (size_t)hy->n_words + 1;
         }
-        w->leaf[h] = node;
-        if ((size_t)hy->n_words + 1 > depth_max) depth_max = (size_t)hy->n_words + 1;
-    }
     /* nodes by depth: a node's depth is its parent's + 1, and parents come first */
     int32_t *depth = t->slot; /* slot doubles as depth until the nodes are ordered */
-    if (!grow((void **)&t->depth_count, &t->depth_cap, depth_max + 2, sizeof(int32_t)))
+    if (!grow((void **)&t->depth_count, &t->depth_cap, 2 * (depth_max + 2), sizeof(int32_t)))
         return RLM_E_NOMEM;
+    int32_t *start = t->depth_count + depth_max + 2;
     memset(t->depth_count, 0, (depth_max + 2) * sizeof(int32_t));
-    depth[0] = 0;
-    for (size_t n = 1; n < t->n; n++) depth[n] = depth[t->parent[n]] + 1;
-    for (size_t n = 1; n < t->n; n++) t->depth_count[depth[n] + 1]++;
+    for (size_t r = 0; r < n_utts; r++) depth[r] = 0;
+    for (size_t n = n_utts; n < t->n; n++) depth[n] = depth[t->parent[n]] + 1;
+    for (size_t n = n_utts; n < t->n; n++) t->depth_count[depth[n] + 1]++;
     for (size_t d = 1; d <= depth_max + 1; d++) t->depth_count[d] += t->depth_count[d - 1];
-    /* depth_count[d] is now where depth d starts in order[] (depth 0, the root, is not listed) */
-    int32_t *start = malloc((depth_max + 2) * sizeof *start);
-    if (!start) return RLM_E_NOMEM;
+    /* depth_count[d] is now where depth d starts in order[] (depth 0, the roots, not listed) */
     memcpy(start, t->depth_count, (depth_max + 2) * sizeof *start);
-    for (size_t n = 1; n < t->n; n++) t->order[start[depth[n]]++] = (int32_t)n;
-    free(start);
+    for (size_t n = n_utts; n < t->n; n++) t->order[start[depth[n]]++] = (int32_t)n;
 
-    if (!pool_reserve(w, 0, 1, m)) return RLM_E_NOMEM;
-    rlm_model_begin(m, w->pool[0][0]);
-    t->slot[0] = 0; /* depth[0] is 0 too: the root's state is slot 0 of the first pool */
-    int cur = 0;
-    for (size_t d = 1; d <= depth_max; d++) {
-        size_t b = (size_t)t->depth_count[d], e = (size_t)t->depth_count[d + 1], n = e - b;
-        if (!n) break;
-        if (!grow((void **)&w->in, &w->in_cap, n, sizeof(rlm_state *)) ||
-            !grow((void **)&w->words, &w->words_cap, n, sizeof(int32_t)) ||
-            !grow((void **)&w->lp, &w->lp_cap, n, sizeof(float)))
-            return RLM_E_NOMEM;
-        /* the slots of depth d-1 are still in slot[]: read them before overwriting */
+    /* slots: every root reads the begin state, slot 0; each node with children gets its own */
+    size_t n_slots = 1;
+    for (size_t r = 0; r < n_utts; r++) t->slot[r] = 0;
+    for (size_t i = 0; i + n_utts < t->n; i++)
+        t->slot[t->order[i]] = t->child[t->order[i]] >= 0 ? (int32_t)n_slots++ : -1;
+    size_t n_nodes = t->n - n_utts, widest = 0;
+    for (size_t d = 1; d <= depth_max; d++)
+        if ((size_t)(t->depth_count[d + 1] - t->depth_count[d]) > widest)
+            widest = (size_t)(t->depth_count[d + 1] - t->depth_count[d]);
+    const size_t block = score_block(m), rows = n_nodes < block ? n_nodes : block;
+    if (!pool_reserve(w, n_slots, m) ||
+        !grow((void **)&w->in, &w->in_cap, rows > widest ? rows : widest, sizeof(rlm_state *)) ||
+        !grow((void **)&w->out, &w->out_cap, widest, sizeof(rlm_state *)) ||
+        !grow((void **)&w->words, &w->words_cap, rows > widest ? rows : widest, sizeof(int32_t)) ||
+        !grow((void **)&w->lp, &w->lp_cap, rows, sizeof(float)))
+        return RLM_E_NOMEM;
+    rlm_model_begin(m, w->pool[0]);
+    /* the states, depth by depth: one batched step per depth for its nodes with children */
+    for (size_t d = 1; d < depth_max; d++) {
+        size_t k = 0;
+        for (int32_t i = t->depth_count[d]; i < t->depth_count[d + 1]; i++) {
+            int32_t node = t->order[i];
+            if (t->slot[node] < 0) continue;
+            w->in[k] = w->pool[t->slot[t->parent[node]]];
+            w->out[k] = w->pool[t->slot[node]];
+            w->words[k++] = t->word[node];
+        }
+        if (!k) break;
+        rlm_model_step_batch(m, w->in, w->words, (int)k, w->out);
+        w->stats.rnn_steps += k, w->stats.batches++;
+    }
+    /* the scores once every state is known: blocks of score_block nodes of any depth, so that the
+     * rows of a word class (one sgemm over its slice of the output matrix) are many */
+    for (size_t b = 0; b < n_nodes; b += rows) {
+        size_t n = n_nodes - b < rows ? n_nodes - b : rows;
         for (size_t i = 0; i < n; i++) {
             int32_t node = t->order[b + i];
-            w->in[i] = w->pool[cur][t->slot[t->parent[node]]];
+            w->in[i] = w->pool[t->slot[t->parent[node]]];
             w->words[i] = t->word[node];
         }
         rlm_model_log10prob_batch(m, w->in, w->words, (int)n, w->lp);
+        for (size_t i = 0; i < n; i++) t->logp[t->order[b + i]] = w->lp[i];
         w->stats.rnn_nodes += n, w->stats.batches++;
-        size_t k2 = 0;
-        for (size_t i = 0; i < n; i++) {
-            int32_t node = t->order[b + i];
-            t->logp[node] = w->lp[i];
-            if (t->child[node] >= 0) {
-                w->in[k2] = w->in[i], w->words[k2] = w->words[i];
-                t->slot[node] = (int32_t)k2++;
-            }
-        }
-        if (!k2) break;
-        if (!pool_reserve(w, !cur, k2, m)) return RLM_E_NOMEM;
-        rlm_model_step_batch(m, w->in, w->words, (int)k2, w->pool[!cur]);
-        w->stats.rnn_steps += k2, w->stats.batches++;
-        cur = !cur;
     }
     return RLM_OK;
 }
@@ -173,8 +196,9 @@ static int rnn_knows(const rlm_vocab *v, const char *w) {
     return rlm_vocab_find(v, w, strlen(w)) > RLM_UNK_ID;
 }
 
-/* The LM score of hypothesis h: per-token component scores, the vocabulary rule, the mixture. */
-static rlm_status score_hyp(worker *w, const rlm_rescore_utt *u, size_t h) {
+/* The LM score of hypothesis h, whose `</s>` node is leaf: per-token component scores, the
+ * vocabulary rule, the mixture. */
+static rlm_status score_hyp(worker *w, const rlm_rescore_utt *u, size_t h, int32_t leaf) {
     const job *j = w->job;
     const rlm_rescore_models *m = j->m;
     rlm_rescore_hyp *hy = &u->hyps[h];
@@ -185,7 +209,7 @@ static rlm_status score_hyp(worker *w, const rlm_rescore_utt *u, size_t h) {
         return RLM_E_NOMEM;
     int c = 0;
     if (m->rnn) { /* walk up from the `</s>` leaf */
-        int32_t node = w->leaf[h];
+        int32_t node = leaf;
         for (size_t t = n_tok; t-- > 0; node = w->t.parent[node]) w->tok[t] = w->t.logp[node];
         c++;
     }
@@ -228,25 +252,41 @@ static rlm_status score_hyp(worker *w, const rlm_rescore_utt *u, size_t h) {
     return st;
 }
 
+/* Utterances per work item: consecutive ones until CHUNK_TOKENS tokens, so that each depth of
+ * the forest is a batch of a few hundred rows, but no more than a share of the list that leaves
+ * every thread a few items. */
+enum { CHUNK_TOKENS = 16384 };
+
+static size_t take_chunk(job *j, size_t *first) {
+    pthread_mutex_lock(&j->lock);
+    size_t i = *first = j->next, tokens = 0;
+    while (i < j->n_utts && (i == *first || (tokens < CHUNK_TOKENS && i - *first < j->chunk_max))) {
+        for (size_t h = 0; h < j->utts[i].n_hyps; h++)
+            tokens += (size_t)j->utts[i].hyps[h].n_words + 1;
+        i++;
+    }
+    j->next = i;
+    pthread_mutex_unlock(&j->lock);
+    return i - *first;
+}
+
 static void *run_worker(void *arg) {
     worker *w = arg;
     job *j = w->job;
-    for (;;) {
-        pthread_mutex_lock(&j->lock);
-        size_t i = j->next < j->n_utts ? j->next++ : j->n_utts;
-        pthread_mutex_unlock(&j->lock);
-        if (i == j->n_utts) break;
-        rlm_rescore_utt *u = &j->utts[i];
-        rlm_status st = j->m->rnn ? score_tree(w, u) : RLM_OK;
-        for (size_t h = 0; !st && h < u->n_hyps; h++) {
-            st = score_hyp(w, u, h);
-            w->stats.tokens += (uint64_t)u->hyps[h].n_words + 1;
-        }
+    size_t first, n;
+    while ((n = take_chunk(j, &first)) > 0) {
+        rlm_rescore_utt *u = &j->utts[first];
+        rlm_status st = j->m->rnn ? score_tree(w, u, n) : RLM_OK;
+        for (size_t r = 0, k = 0; !st && r < n; r++)
+            for (size_t h = 0; !st && h < u[r].n_hyps; h++, k++) {
+                st = score_hyp(w, &u[r], h, j->m->rnn ? w->leaf[k] : -1);
+                w->stats.tokens += (uint64_t)u[r].hyps[h].n_words + 1;
+            }
         if (st) {
             if (st == RLM_E_NOMEM) rlm_fail(&w->err, st, "n-best rescoring: out of memory");
             w->st = st;
             pthread_mutex_lock(&j->lock);
-            j->next = j->n_utts; /* the others stop after their current utterance */
+            j->next = j->n_utts; /* the others stop after their current utterances */
             pthread_mutex_unlock(&j->lock);
             break;
         }
@@ -258,12 +298,10 @@ static void worker_free(worker *w) {
     tree *t = &w->t;
     free(t->word), free(t->parent), free(t->child), free(t->sibling), free(t->slot);
     free(t->order), free(t->depth_count), free(t->logp);
-    free(w->ids), free(w->leaf), free(w->in), free(w->words), free(w->lp), free(w->tok);
+    free(w->leaf), free(w->in), free(w->words), free(w->lp), free(w->tok);
     free(w->flags), free(w->share);
-    for (int k = 0; k < 2; k++) {
-        for (size_t i = 0; i < w->pool_cap[k]; i++) rlm_state_free(w->pool[k][i]);
-        free(w->pool[k]);
-    }
+    for (size_t i = 0; i < w->pool_cap; i++) rlm_state_free(w->pool[i]);
+    free(w->pool), free(w->out);
 }
 
 /* log10 M_i of lm/rlm_mix.h's vocabulary rule: the share of P(<unk>) a lacking model gives. */
@@ -293,6 +331,7 @@ rlm_status rlm_nbest_rescore(const rlm_rescore_models *m, rlm_rescore_utt *utts,
     if (j.n_models > 1) count_missing(&j);
     if (threads < 1) threads = 1;
     if ((size_t)threads > n_utts) threads = n_utts ? (int)n_utts : 1;
+    j.chunk_max = n_utts / (4 * (size_t)threads);
     worker *w = calloc((size_t)threads, sizeof *w);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     if (!w || !tid) {

@@ -5,10 +5,12 @@
  * (rlm_model_begin / rlm_ngram_begin_state), as rlm_model_score_sentence scores it.
  *
  * The RNN side: the hypotheses of one utterance form a prefix tree over their word ids (`</s>`
- * included); each node is scored once, and the nodes of one depth go through one
- * rlm_model_log10prob_batch and one rlm_model_step_batch call (one sgemm per layer). The batched
- * products sum in another order than one-at-a-time scoring, so scores agree with
- * rlm_model_score_sentence to float rounding (about 1e-5 relative), not bit for bit.
+ * included); each node is scored once. A thread takes a few consecutive utterances at a time
+ * (a forest of their trees): the nodes with children of one depth go through one
+ * rlm_model_step_batch call (one sgemm per layer), then all nodes through
+ * rlm_model_log10prob_batch calls of up to 2048 rows. The batched products sum in another order
+ * than one-at-a-time scoring, so scores agree with rlm_model_score_sentence to float rounding
+ * (about 1e-5 relative), not bit for bit.
  * n-gram models are scored per hypothesis with rlm_ngram_score (cheap). With more than one
  * component the per-token scores are combined as lm/rlm_mix.h defines (linear or log-linear,
  * the union-vocabulary rule for words a component lacks), so a hypothesis scores what `rlm eval
@@ -53,7 +55,7 @@ typedef struct rlm_rescore_stats {
     uint64_t tokens;     /* words + `</s>` of all hypotheses: the work without sharing */
     uint64_t rnn_nodes;  /* prefix-tree nodes the RNN scored (each once) */
     uint64_t rnn_steps;  /* states stepped (nodes with children) */
-    uint64_t batches;    /* batched calls (one per tree depth and kind) */
+    uint64_t batches;    /* batched calls (steps: one per depth of a forest; scores: per block) */
 } rlm_rescore_stats;
 
 /* Scores every hypothesis (writing hyps[i].lm); threads < 1 means 1. stats may be NULL. */

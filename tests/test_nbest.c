@@ -327,8 +327,9 @@ static void test_prefix_tree_equals_alone(void) {
     CHECK(st.tokens == 34);
     CHECK(st.rnn_nodes == 24);
     CHECK(st.rnn_steps == 12);
-    /* depths 1..4 scored, depths 1..3 stepped: 7 batched calls per utterance */
-    CHECK(st.batches == 14);
+    /* depths 1..3 stepped (one call each), then all 12 nodes scored in one call: 4 batched
+     * calls per utterance (two utterances on one thread are two work items) */
+    CHECK(st.batches == 8);
     /* threads: the same scores */
     rlm_rescore_hyp again[N_HYPS];
     memcpy(again, hyps[0], sizeof again);
@@ -340,6 +341,85 @@ static void test_prefix_tree_equals_alone(void) {
     for (int u = 0; u < 9; u++)
         for (int i = 0; i < N_HYPS; i++) CHECK(hs[u][i].lm == hyps[0][i].lm);
     CHECK(st.rnn_nodes == 9 * 12);
+    rlm_model_free(m);
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Distinct strings among n (sorted in place). */
+static size_t n_distinct(char **s, size_t n) {
+    qsort(s, n, sizeof *s, cmp_str);
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++) d += i == 0 || strcmp(s[i], s[i - 1]) != 0;
+    return d;
+}
+
+/* Many random lists, so that a thread takes several utterances at once (one forest, each depth
+ * one batch across them) and the nodes are scored in more than one block of rows: every
+ * hypothesis scores what it scores alone (batched sums differ in order: tolerance 1e-5
+ * relative), on 1 and 2 threads, and the RNN work is the distinct prefixes of each utterance,
+ * counted by brute force over the prefix strings. */
+static void test_forests_equal_alone(void) {
+    rlm_model *m = tiny_model();
+    if (!m) return;
+    enum { U = 24, NH = 300, MAXW = 10 };
+    static const char *const vocab[] = {"a", "b", "d", "e", "g", "zz"};
+    static const char *words[U][NH][MAXW];
+    static rlm_rescore_hyp hyps[U][NH];
+    static char prefix[NH * (MAXW + 1)][3 * MAXW + 8];
+    char *pp[NH * (MAXW + 1)];
+    rlm_rescore_utt utts[U];
+    uint32_t x = 12345;
+    size_t want_nodes = 0, want_steps = 0;
+    for (int u = 0; u < U; u++) {
+        size_t np = 0;
+        for (int h = 0; h < NH; h++) {
+            rlm_rescore_hyp *hy = &hyps[u][h];
+            x = x * 1103515245u + 12345u;
+            hy->n_words = (int)(x >> 16) % MAXW, hy->words = words[u][h];
+            /* few choices for the first words, so that prefixes are shared */
+            for (int i = 0; i < hy->n_words; i++) {
+                x = x * 1103515245u + 12345u;
+                words[u][h][i] = vocab[(x >> 16) % (i < 2 ? 2 : 6)];
+            }
+            char buf[3 * MAXW + 8] = "";
+            for (int i = 0; i < hy->n_words; i++) {
+                strcat(strcat(buf, words[u][h][i]), " ");
+                strcpy(prefix[np], buf), pp[np] = prefix[np], np++;
+            }
+            strcat(strcpy(prefix[np], buf), "</s>"), pp[np] = prefix[np], np++;
+        }
+        want_nodes += n_distinct(pp, np);
+        /* the word prefixes (without </s>) are the nodes with children */
+        size_t k = 0;
+        for (size_t i = 0; i < np; i++)
+            if (!strstr(pp[i], "</s>")) pp[k++] = pp[i];
+        want_steps += n_distinct(pp, k);
+        utts[u].hyps = hyps[u], utts[u].n_hyps = NH;
+    }
+    const rlm_vocab *v = rlm_model_vocab(m);
+    rlm_rescore_models rm = {.rnn = m};
+    for (int threads = 1; threads <= 2; threads++) {
+        rlm_rescore_stats st;
+        rlm_error err;
+        CHECK_STATUS(rlm_nbest_rescore(&rm, utts, U, threads, &st, &err), RLM_OK);
+        CHECK(st.rnn_nodes == want_nodes);
+        CHECK(st.rnn_steps == want_steps);
+        /* one thread takes U / 4 utterances at a time: more nodes than one block of 2048 rows */
+        CHECK(want_nodes / 4 > 2 * 2048);
+        double worst = 0;
+        for (int u = 0; u < U; u++)
+            for (int h = 0; h < NH; h++) {
+                int32_t ids[MAXW];
+                for (int i = 0; i < hyps[u][h].n_words; i++)
+                    ids[i] = rlm_vocab_id(v, words[u][h][i], strlen(words[u][h][i]));
+                double alone = rlm_model_score_sentence(m, ids, (size_t)hyps[u][h].n_words, NULL);
+                worst = fmax(worst, fabs(hyps[u][h].lm - alone) / (1 + fabs(alone)));
+            }
+        CHECK(worst < 1e-5);
+    }
     rlm_model_free(m);
 }
 
@@ -405,6 +485,7 @@ int main(int argc, char **argv) {
     RUN(test_rerank_and_best);
     RUN(test_errors);
     RUN(test_prefix_tree_equals_alone);
+    RUN(test_forests_equal_alone);
     RUN(test_mixture_equals_mix_score_file);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
