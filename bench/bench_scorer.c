@@ -1,17 +1,22 @@
 /* Shallow-fusion load on the scorer: B beams x T steps, every beam extended by one word per step
  * (words drawn by a fixed hash, so beams diverge at once, as distinct hypotheses do). Mode
  * "batched" scores each step's B (state, word) pairs in one rlm_scorer_score_batch; "single"
- * calls rlm_scorer_score B times. Prints one TSV row per mode (no header). */
+ * calls rlm_scorer_score B times. One mode per process, so that the peak resident memory
+ * (getrusage) is the mode's own. Prints one TSV row (no header): PREFIX, mode, beams, steps,
+ * seconds (wall), CPU seconds, steps/s, words/s, words per CPU second, cache hit rate, cache
+ * MiB, histories, peak resident MiB, the sum of all scores (equal across modes when the two
+ * paths agree). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "rlm_scorer.h"
 
-static double now(void) {
+static double now(clockid_t clock) {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(clock, &t);
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
@@ -38,7 +43,7 @@ static void run(const rlm_model *m, int batched, int beams, int steps, const cha
     int32_t *w = malloc((size_t)beams * sizeof *w);
     float *s = malloc((size_t)beams * sizeof *s);
     for (int b = 0; b < beams; b++) rlm_scorer_begin(sc, &st[b]);
-    double t0 = now(), sum = 0;
+    double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID), sum = 0;
     for (int t = 0; t < steps; t++) {
         for (int b = 0; b < beams; b++) w[b] = word_at(b, t, V);
         if (batched) rlm_scorer_score_batch(sc, st, w, beams, st, s);
@@ -46,21 +51,24 @@ static void run(const rlm_model *m, int batched, int beams, int steps, const cha
             for (int b = 0; b < beams; b++) s[b] = rlm_scorer_score(sc, &st[b], w[b], &st[b]);
         for (int b = 0; b < beams; b++) sum += s[b];
     }
-    double sec = now() - t0;
+    double sec = now(CLOCK_MONOTONIC) - t0, cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
     rlm_scorer_cache_stats cs;
     rlm_scorer_cache_stats_get(sc, &cs);
-    printf("%s\t%s\t%d\t%d\t%.3f\t%.1f\t%.0f\t%.3f\t%.1f\t%llu\t%.6g\n", prefix,
-           batched ? "batched" : "single", beams, steps, sec, steps / sec, beams * steps / sec,
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("%s\t%s\t%d\t%d\t%.3f\t%.3f\t%.1f\t%.0f\t%.0f\t%.3f\t%.1f\t%llu\t%.1f\t%.6g\n", prefix,
+           batched ? "batched" : "single", beams, steps, sec, cpu, steps / sec,
+           beams * steps / sec, beams * steps / cpu,
            (double)cs.hits / (double)(cs.hits + cs.misses), cs.bytes / 1048576.0,
-           (unsigned long long)cs.histories, sum);
+           (unsigned long long)cs.histories, ru.ru_maxrss / 1024.0, sum);
     fflush(stdout);
     free(st), free(w), free(s);
     rlm_scorer_free(sc);
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) {
-        fprintf(stderr, "usage: bench_scorer MODEL BEAMS STEPS PREFIX\n");
+    if (argc != 6 || (strcmp(argv[4], "batched") && strcmp(argv[4], "single"))) {
+        fprintf(stderr, "usage: bench_scorer MODEL BEAMS STEPS batched|single PREFIX\n");
         return 2;
     }
     rlm_model *m;
@@ -69,8 +77,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    run(m, 1, atoi(argv[2]), atoi(argv[3]), argv[4]);
-    run(m, 0, atoi(argv[2]), atoi(argv[3]), argv[4]);
+    run(m, !strcmp(argv[4], "batched"), atoi(argv[2]), atoi(argv[3]), argv[5]);
     rlm_model_free(m);
     return 0;
 }
