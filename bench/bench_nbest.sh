@@ -10,8 +10,9 @@
 #    text (awk's Park-Miller generator, seed 12345).
 # Each mode is its own process (so peak RSS is its own); seconds are wall clock, cpu_seconds the
 # process CPU time (all threads): on this shared machine the wall clock also counts other jobs.
-# Writes bench/results/nbest.tsv. Rows whose model or lists are missing are skipped (said so);
-# with none at all it exits 0.
+# Writes bench/results/nbest.tsv, or nbest-CORETYPE.tsv when OPENBLAS_CORETYPE is set to another
+# kernel than the default Haswell (e.g. SkylakeX: AVX-512, which helps sgemm more than sgemv).
+# Rows whose model or lists are missing are skipped (said so); with none at all it exits 0.
 set -eu
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -25,14 +26,15 @@ ${CC:-gcc} -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Ilm -Iplugin -Idecoder-glue \
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 out=bench/results/nbest.tsv
+[ "$OPENBLAS_CORETYPE" = Haswell ] || out=bench/results/nbest-$OPENBLAS_CORETYPE.tsv
 machine="$(nproc)-core $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
-printf 'date\tmachine\tmodel\tlists\tmode\tthreads\tutterances\thypotheses\ttokens\trnn_evaluations\tsaved_by_prefix_tree\tseconds\tcpu_seconds\ttokens_per_s\ttokens_per_cpu_s\tspeedup\tcpu_speedup\tmax_abs_diff_log10\tpeak_rss_mib\n' >"$out.tmp"
+printf 'date\tmachine\tblas\tmodel\tlists\tmode\tthreads\tutterances\thypotheses\ttokens\trnn_evaluations\tsaved_by_prefix_tree\tseconds\tcpu_seconds\ttokens_per_s\ttokens_per_cpu_s\tspeedup\tcpu_speedup\tmax_abs_diff_log10\tpeak_rss_mib\n' >"$out.tmp"
 rows=0
 
 # run MODEL FORMAT LIST UTTS LISTS_LABEL: alone, then the tree on 1 and on $threads threads
 run() {
     local label
-    label="$(date -u +%Y-%m-%dT%H:%MZ)	$machine	${1#bench/models/}	$5"
+    label="$(date -u +%Y-%m-%dT%H:%MZ)	$machine	OpenBLAS $OPENBLAS_CORETYPE	${1#bench/models/}	$5"
     "$B/bench/bench_nbest" "$1" "$2" "$3" "$4" alone 1 "$tmp/ref" "$label" >>"$out.tmp"
     "$B/bench/bench_nbest" "$1" "$2" "$3" "$4" tree 1 "$tmp/ref" "$label" >>"$out.tmp"
     if [ "$threads" -gt 1 ]; then
