@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ctc_internal.h"
+#include "file_load.h"
 
 static int is_space_label(const char *s) {
     return !strcmp(s, " ") || !strcmp(s, "<space>") || !strcmp(s, "<sp>");
@@ -107,11 +108,10 @@ rlm_status rlm_ctc_alphabet_parse(const char *data, size_t len, const char *name
 
 rlm_status rlm_ctc_alphabet_read(const char *path, rlm_ctc_alphabet **out, rlm_error *err) {
     *out = NULL;
-    char *buf;
     size_t len;
-    rlm_status st = ctc_read_file(path, &buf, &len, err);
-    if (st) return st;
-    st = rlm_ctc_alphabet_parse(buf, len, path, out, err);
+    char *buf = glue_load_file(path, &len, err);
+    if (!buf) return err ? err->status : RLM_E_IO;
+    rlm_status st = rlm_ctc_alphabet_parse(buf, len, path, out, err);
     free(buf);
     return st;
 }

@@ -1,11 +1,8 @@
-/* Internals of the CTC decoder (rlm_ctc.h): the prefix trie and file reading. */
+/* Internals of the CTC decoder (rlm_ctc.h): the prefix trie. */
 #ifndef RLM_CTC_INTERNAL_H
 #define RLM_CTC_INTERNAL_H
 
 #include "rlm_ctc.h"
-
-/* The whole file into a malloc'd buffer (not NUL-terminated). */
-rlm_status ctc_read_file(const char *path, char **out, size_t *len, rlm_error *err);
 
 /* One prefix: its parent and last label. Node 0 is the empty prefix. A prefix's LM part is fixed
  * when it is made, so equal prefixes reached by different alignments share it. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctc_internal.h"
+#include "file_load.h"
 #include "strtab.h"
 
 #define MAX_LABELS (1 << 20)
@@ -174,11 +175,10 @@ rlm_status rlm_ctc_posteriors_parse(const char *data, size_t len, const char *na
 rlm_status rlm_ctc_posteriors_read(const char *path, int n_labels, int flags,
                                    rlm_ctc_posteriors **out, rlm_error *err) {
     *out = NULL;
-    char *buf;
     size_t len;
-    rlm_status st = ctc_read_file(path, &buf, &len, err);
-    if (st) return st;
-    st = rlm_ctc_posteriors_parse(buf, len, path, n_labels, flags, out, err);
+    char *buf = glue_load_file(path, &len, err);
+    if (!buf) return err ? err->status : RLM_E_IO;
+    rlm_status st = rlm_ctc_posteriors_parse(buf, len, path, n_labels, flags, out, err);
     free(buf);
     return st;
 }

@@ -127,7 +127,7 @@ rlm_status rlm_fst_read_text(const char *path, const rlm_fst_text_options *opt, 
                              rlm_error *err) {
     *out = NULL;
     size_t size;
-    char *text = nbest_load_file(path, &size, err);
+    char *text = glue_load_file(path, &size, err);
     if (!text) return err ? err->status : RLM_E_IO;
     rlm_status st = rlm_fst_parse_text(text, size, path, opt, out, err);
     free(text);

@@ -158,7 +158,7 @@ rlm_status rlm_fst_parse(const void *data, size_t size, const char *name, rlm_fs
 rlm_status rlm_fst_read(const char *path, rlm_fst **out, rlm_error *err) {
     *out = nullptr;
     size_t size;
-    char *data = nbest_load_file(path, &size, err);
+    char *data = glue_load_file(path, &size, err);
     if (!data) return err ? err->status : RLM_E_IO;
     rlm_status st = rlm_fst_parse(data, size, path, out, err);
     free(data);

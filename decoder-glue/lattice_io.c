@@ -114,7 +114,7 @@ rlm_status rlm_lattice_read(const char *format, const char *path,
                             rlm_error *err) {
     if (!find_format(format)) return unknown(format, err);
     size_t size;
-    char *text = nbest_load_file(path, &size, err);
+    char *text = glue_load_file(path, &size, err);
     if (!text) return err ? err->status : RLM_E_IO;
     if (compressed(text, size)) { /* HTK's lat.gz, gzipped text archives */
         char *plain = decompress(text, size, path, &size, err);

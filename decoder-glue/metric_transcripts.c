@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_load.h"
 #include "rlm_metrics.h"
 #include "strtab.h"
 
@@ -178,25 +179,9 @@ done:
 rlm_status rlm_transcripts_read(const char *path, int flags, rlm_transcripts **out,
                                 rlm_error *err) {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return rlm_fail(err, RLM_E_IO, "%s: cannot open", path);
-    size_t cap = 1 << 16, len = 0, n;
-    char *buf = malloc(cap);
-    while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap) {
-            char *b = realloc(buf, cap *= 2);
-            if (!b) free(buf);
-            buf = b;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf) return rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", path);
-    if (bad) {
-        free(buf);
-        return rlm_fail(err, RLM_E_IO, "%s: read error", path);
-    }
+    size_t len;
+    char *buf = glue_load_file(path, &len, err);
+    if (!buf) return err ? err->status : RLM_E_IO;
     rlm_status st = rlm_transcripts_parse(buf, len, path, flags, out, err);
     free(buf);
     return st;

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "file_load.h"
 #include "rlm_nbest.h"
 
 /* Scores are printed with SRILM's precision, enough to read back what was read. */
@@ -67,7 +68,5 @@ rlm_status nbest_write_tsv(const rlm_nbest *nb, const char *out, rlm_error *err)
 /* Writes "w1 w2 ..." of a hypothesis. */
 void nbest_put_words(FILE *f, const rlm_nbest_hyp *h);
 
-/* The text of a whole file (read-only, NUL-terminated after size bytes); NULL + RLM_E_IO. */
-char *nbest_load_file(const char *path, size_t *size, rlm_error *err);
 
 #endif

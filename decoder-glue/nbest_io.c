@@ -63,33 +63,6 @@ void nbest_put_words(FILE *f, const rlm_nbest_hyp *h) {
     for (int i = 0; i < h->n_words; i++) fprintf(f, i ? " %s" : "%s", h->words[i]);
 }
 
-char *nbest_load_file(const char *path, size_t *size, rlm_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rlm_fail(err, RLM_E_IO, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap + 1);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *b = realloc(buf, 2 * cap + 1);
-            if (!b) free(buf);
-            buf = b, cap *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        rlm_fail(err, buf ? RLM_E_IO : RLM_E_NOMEM, "%s: cannot read", path);
-        return NULL;
-    }
-    buf[n] = 0;
-    *size = n;
-    return buf;
-}
 
 rlm_status rlm_nbest_parse(rlm_nbest_format fmt, const char *const *files, const size_t *sizes,
                            const char *const *names, int n_files,
@@ -131,7 +104,7 @@ rlm_status rlm_nbest_read(rlm_nbest_format fmt, const char *const *paths, int n_
     size_t *sizes = calloc((size_t)(n_paths > 0 ? n_paths : 1), sizeof *sizes);
     rlm_status st = data && sizes ? RLM_OK : rlm_fail(err, RLM_E_NOMEM, "n-best: out of memory");
     for (int i = 0; !st && i < n_paths; i++)
-        if (!(data[i] = nbest_load_file(paths[i], &sizes[i], err))) st = err ? err->status : RLM_E_IO;
+        if (!(data[i] = glue_load_file(paths[i], &sizes[i], err))) st = err ? err->status : RLM_E_IO;
     if (!st)
         st = rlm_nbest_parse(fmt, (const char *const *)data, sizes, paths, n_paths, opt, out, err);
     for (int i = 0; data && i < n_paths; i++) free(data[i]);

@@ -92,7 +92,7 @@ int32_t rlm_symbols_add(rlm_symbols *s, const char *word, size_t len) {
 rlm_status rlm_symbols_read(const char *path, rlm_symbols **out, rlm_error *err) {
     *out = NULL;
     size_t size;
-    char *text = nbest_load_file(path, &size, err);
+    char *text = glue_load_file(path, &size, err);
     if (!text) return err ? err->status : RLM_E_IO;
     rlm_symbols *s = calloc(1, sizeof *s);
     rlm_status st = s ? RLM_OK : rlm_fail(err, RLM_E_NOMEM, "%s: out of memory", path);
