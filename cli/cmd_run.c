@@ -230,8 +230,10 @@ static int run_recipe(const rlm_recipe *r, const char *self, int dry_run) {
         if (!rc) rc = run_steps(&p, 0, self);
         if (!rc && em) rc = run_mix_weights(r, p.valid, &spec, report);
         if (!rc && evaluate) rc = run_evaluate(r, p.test, &spec, report);
-        if (!rc && em) { /* the jobs' steps again, now with the EM weights */
-            run_spec_text(&spec, mix, sizeof mix);
+        /* The jobs' steps again, now with the EM weights, and with the models the steps above
+         * may have rewritten (a job step is skipped only when newer than its models). */
+        if (!rc) {
+            if (em) run_spec_text(&spec, mix, sizeof mix);
             plan_free(&q);
             q.self = self;
             run_jobs_plan(&q, r, mix);

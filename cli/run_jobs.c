@@ -7,6 +7,7 @@
  * are then scored against the test references in-process (run_score.h). */
 #include "run_jobs.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,39 @@ void run_add_models(step *s, const rlm_recipe *r, int rnn, int ngram, const char
     if (ngram == -2) step_add(s, "--mix"), step_add(s, "%s", mix);
 }
 
+/* The modification time of a file, or the newest of a directory and its files (a decoder may
+ * rewrite lattice files in place, which leaves the directory's own time alone). */
+static double newest(const char *path) {
+    double t = run_mtime(path);
+    DIR *d = t >= 0 ? opendir(path) : NULL;
+    if (!d) return t;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        char *f = run_path(path, e->d_name);
+        t = fmax(t, run_mtime(f));
+        free(f);
+    }
+    closedir(d);
+    return t;
+}
+
+/* A missing model or `before` is made by an earlier step, so out is not up to date. */
+int run_set_up_to_date(const char *out, const rlm_recipe *r, const rlm_recipe_nbest_set *set,
+                      const char *before) {
+    const double t = run_mtime(out);
+    double deps = fmax(run_mtime(r->source), run_mtime(r->data.valid.path));
+    if (t < 0 || (r->model.present && run_mtime(r->model.path.path) < 0) ||
+        (before && run_mtime(before) < 0))
+        return 0;
+    deps = fmax(deps, fmax(run_mtime(r->model.path.path), run_mtime(before)));
+    for (int i = 0; i < r->n_ngrams; i++) {
+        if (run_mtime(r->ngram[i].path.path) < 0) return 0;
+        deps = fmax(deps, run_mtime(r->ngram[i].path.path));
+    }
+    for (int i = 0; i < set->n_inputs; i++) deps = fmax(deps, newest(set->inputs[i].path));
+    return fmax(deps, run_mtime(set->references.path)) <= t;
+}
+
 /* rlm nbest on one set; out: the rescored lists as rlm tune reads them back. */
 static step *rescore(plan *p, const rlm_recipe *r, const run_system *sy,
                      const rlm_recipe_nbest_set *set, const char *out, const char *mix) {
@@ -71,9 +105,12 @@ static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, cons
     const rlm_recipe_nbest *nb = &r->nbest;
     const rlm_recipe_tune *t = &r->tune;
     char *opts = NULL;
+    int fresh = 1; /* every step so far is skipped */
     if (t->present) {
         char *dev = job_file(r, sy->key, "dev"), *ext[2];
         step *d = rescore(p, r, sy, &nb->dev, dev, mix);
+        if ((fresh = run_set_up_to_date(dev, r, &nb->dev, NULL)))
+            d->skip = 1, d->why_skip = "newer than the recipe, models and lists";
         /* A Moses list is written with its new total, which rlm tune then reads as the base:
          * weight 0 keeps the decoder's total there, so tune's weights mean what rlm nbest's do. */
         if (nb->format == RLM_RECIPE_NBEST_MOSES)
@@ -93,6 +130,8 @@ static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, cons
         opts = job_file(r, sy->key, "opts");
         step_add(s, "-o"), step_add(s, "%s", opts);
         s->out = job_file(r, sy->key, "tune.txt");
+        if ((fresh = fresh && run_set_up_to_date(opts, r, &nb->dev, dev)))
+            s->skip = 1, s->why_skip = "newer than its rescored lists";
         free(dev);
     }
     char *test = job_file(r, sy->key, "test"), *best = job_file(r, sy->key, "test.1best");
@@ -101,6 +140,8 @@ static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, cons
     if (opts) s->opts_file = opts;
     else step_add(s, "--lm-weight"), step_add(s, "%.10g", nb->lm_weight), step_add(s, "--wip"),
         step_add(s, "%.10g", nb->wip);
+    if (fresh && run_set_up_to_date(best, r, &nb->test, opts))
+        s->skip = 1, s->why_skip = "newer than the recipe, models, lists and weights";
     free(test), free(best);
 }
 

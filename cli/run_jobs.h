@@ -25,6 +25,11 @@ void run_add_models(step *s, const rlm_recipe *r, int rnn, int ngram, const char
 void run_add_grid(step *s, const char *opt, const rlm_recipe_range *g);
 /* A Markdown row of the WER/BLEU table. */
 void run_score_row(FILE *f, const char *name, const run_score *s, const char *weights);
+/* A step's output `out` is at least as new as the recipe, the models, the EM text, the set's
+ * inputs (files or directories, which count as their newest file) and references, and `before`
+ * (the previous step's output, or NULL): make's rule, for skipping steps that are up to date. */
+int run_set_up_to_date(const char *out, const rlm_recipe *r, const rlm_recipe_nbest_set *set,
+                       const char *before);
 /* The options rlm tune wrote with -o (one line), for the table; "" when unreadable. */
 void run_read_weights(const char *path, char *buf, size_t cap);
 

@@ -8,7 +8,6 @@
  * them are rlm lattice's at --ac-scale 1, which the test step uses. */
 #include "run_lattice.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,39 +16,6 @@ static char *lat_file(const rlm_recipe *r, const char *key, const char *what) {
     char name[128];
     snprintf(name, sizeof name, "lattice.%.15s.%.64s", key, what);
     return run_path(r->workdir.path, name);
-}
-
-/* The modification time of a file, or the newest of a directory and its files (a decoder may
- * rewrite lattice files in place, which leaves the directory's own time alone). */
-static double newest(const char *path) {
-    double t = run_mtime(path);
-    DIR *d = t >= 0 ? opendir(path) : NULL;
-    if (!d) return t;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.') continue;
-        char *f = run_path(path, e->d_name);
-        t = fmax(t, run_mtime(f));
-        free(f);
-    }
-    closedir(d);
-    return t;
-}
-
-/* out is at least as new as the recipe, the models, the EM text, the set's lattices and
- * references, and `before` (the previous step's output, or NULL); a missing model or `before`
- * is made by an earlier step, so out is not. */
-static int up_to_date(const char *out, const rlm_recipe *r, const rlm_recipe_nbest_set *set,
-                      const char *before) {
-    const double t = run_mtime(out);
-    double deps = fmax(run_mtime(r->source), run_mtime(r->data.valid.path));
-    if (t < 0 || run_mtime(r->model.path.path) < 0 || (before && run_mtime(before) < 0)) return 0;
-    deps = fmax(deps, fmax(run_mtime(r->model.path.path), run_mtime(before)));
-    for (int i = 0; i < r->n_ngrams; i++) {
-        if (run_mtime(r->ngram[i].path.path) < 0) return 0;
-        deps = fmax(deps, run_mtime(r->ngram[i].path.path));
-    }
-    for (int i = 0; i < set->n_inputs; i++) deps = fmax(deps, newest(set->inputs[i].path));
-    return fmax(deps, run_mtime(set->references.path)) <= t;
 }
 
 /* rlm lattice on one set with a system's models and the recipe's expansion options; the beam
@@ -87,7 +53,7 @@ static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, cons
         step_add(d, "--lm-weight"), step_add(d, "1"), step_add(d, "--wip"),
             step_add(d, "%.10g", l->wip * scale);
         step_add(d, "--nbest"), step_add(d, "%d", l->nbest), step_add(d, "%s", list);
-        if ((fresh = up_to_date(list, r, &l->dev, NULL)))
+        if ((fresh = run_set_up_to_date(list, r, &l->dev, NULL)))
             d->skip = 1, d->why_skip = "newer than the recipe, models and lattices";
         step *t = plan_step(p, "tune");
         step_add(t, "tune"), step_add(t, "--format"), step_add(t, "tsv"), step_add(t, "%s", list);
@@ -98,7 +64,7 @@ static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, cons
         opts = lat_file(r, sy->key, "opts");
         step_add(t, "-o"), step_add(t, "%s", opts);
         t->out = lat_file(r, sy->key, "tune.txt");
-        if ((fresh = fresh && up_to_date(opts, r, &l->dev, list)))
+        if ((fresh = fresh && run_set_up_to_date(opts, r, &l->dev, list)))
             t->skip = 1, t->why_skip = "newer than its n-best lists";
         free(ark), free(list);
     }
@@ -108,7 +74,7 @@ static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, cons
     if (opts) s->opts_file = opts;
     else step_add(s, "--lm-weight"), step_add(s, "%.10g", l->lm_weight), step_add(s, "--wip"),
         step_add(s, "%.10g", l->wip);
-    if (fresh && up_to_date(best, r, &l->test, opts))
+    if (fresh && run_set_up_to_date(best, r, &l->test, opts))
         s->skip = 1, s->why_skip = "newer than the recipe, models, lattices and weights";
     free(ark), free(best);
 }

@@ -2,7 +2,8 @@
 # rlm run's n-best job end to end on the hand-made lists of tests/data/tune (known optimum: see
 # test_tune.sh) with the hand-written unigram ARPA: tune on dev, rescore test, and a report
 # table whose numbers equal rlm tune / rlm nbest / rlm wer / rlm bleu run by hand, and whose
-# baseline and oracle rows are counted by hand below. Also: a missing list is named with
+# baseline and oracle rows are counted by hand below. A second run skips the steps that are up to
+# date, and a newer recipe redoes them. Also: a missing list is named with
 # file:line:column before anything runs; what rlm run cannot drive fails plainly.
 # Exit 0 pass, 77 skip, else fail.
 set -u
@@ -52,6 +53,13 @@ check "baseline row: 5 errors in 13 words (38.46%)" grep -q "^| baseline 1-best 
 # every list holds its reference: the oracle is perfect
 check "oracle row: 0 errors, BLEU 100" grep -q "^| n-best oracle (fewest errors per utterance) | 0.00 | 0 | 0 | 0 | 13 | 100.00 |" "$R"
 check "the table is printed too" grep -q "^| baseline 1-best" "$tmp/run.txt"
+cp "$R" "$tmp/report1.md"
+"$RLM" run "$tmp/nb.yaml" >"$tmp/run2.txt" 2>&1 || bad "second run exits 0"
+check "second run: its 3 steps skipped" [ "$(grep -c '\[skip: newer than' "$tmp/run2.txt")" = 3 ]
+check "second run: the same report" cmp -s "$R" "$tmp/report1.md"
+touch -d '+2 seconds' "$tmp/nb.yaml"
+"$RLM" run "$tmp/nb.yaml" --dry-run >"$tmp/plan3.txt" 2>&1
+check "a newer recipe: nothing skipped" [ "$(grep -c '\[skip:' "$tmp/plan3.txt")" = 0 ]
 
 # 3. errors before anything runs
 sed "s|test: {inputs: \[$D/dev.tsv\]|test: {inputs: [nope.tsv]|" "$tmp/nb.yaml" >"$tmp/missing.yaml"
