@@ -134,7 +134,7 @@ install: all
 	install -m 644 $(B)/librlm.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(B)/librlm.so.0 $(DESTDIR)$(PREFIX)/lib/librlm.so.0
 	ln -sf librlm.so.0 $(DESTDIR)$(PREFIX)/lib/librlm.so
-	install -m 644 lm/rlm*.h $(wildcard plugin/rlm*.h) $(DESTDIR)$(PREFIX)/include/rlm/
+	install -m 644 lm/rlm*.h plugin/rlm*.h decoder-glue/rlm*.h $(DESTDIR)$(PREFIX)/include/rlm/
 	install -m 755 $(B)/rlm $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(B)/rlm.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 

@@ -1,6 +1,6 @@
 /* rlm tune: choose the LM weight, the word-insertion penalty and (optionally) the interpolation
  * of two LM columns on dev n-best lists, for WER or BLEU: a grid, then a local search
- * (plugin/tune.h over decoder-glue/rlm_nbest_tune.h). Prints every point it evaluated. */
+ * (plugin/rlm_tune.h over decoder-glue/rlm_nbest_tune.h). Prints every point it evaluated. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Tuning the weights of n-best reranking on a dev set: turns n-best lists and their references
- * into an rlm_tune_problem (plugin/tune.h), precomputing each hypothesis's errors (WER, aligned
+ * into an rlm_tune_problem (plugin/rlm_tune.h), precomputing each hypothesis's errors (WER, aligned
  * as NIST sclite aligns) or BLEU sufficient statistics once, so the search never re-aligns.
  *
  * The ranking score of a hypothesis, every term a log10 as in rlm_nbest.h (higher is better):
@@ -18,7 +18,7 @@
 
 #include "rlm_metrics.h"
 #include "rlm_nbest.h"
-#include "tune.h"
+#include "rlm_tune.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,8 +1,8 @@
-/* Grid search plus shrinking-step coordinate descent over score weights (plugin/tune.h). */
+/* Grid search plus shrinking-step coordinate descent over score weights (plugin/rlm_tune.h). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "tune.h"
+#include "rlm_tune.h"
 
 typedef struct search {
     const rlm_tune_problem *p;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "tune.h"
+#include "rlm_tune.h"
 
 static double score(const double *f, const double *w, void *ctx) {
     (void)ctx;
