@@ -83,9 +83,13 @@ $(B)/librlm.map: Makefile
 $(B)/rlm: $(CLI_OBJ) $(B)/librlm.a
 	$(CC) -o $@ $(CLI_OBJ) $(B)/librlm.a $(LIBS)
 
+# The pkg-config file for a prefix: `$(call pc_file,PREFIX) > FILE`. make install writes it again
+# for its own PREFIX, which may differ from the one the build was made with.
+pc_file = printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: rlm\nDescription: recurrent-network language models for ASR and MT decoders\nVersion: %s\nLibs: -L$${libdir} -lrlm\nLibs.private: %s\nCflags: -I$${includedir}/rlm\n' \
+	  '$(1)' '$(VERSION)' '$(LIBS)'
+
 $(B)/rlm.pc: Makefile
-	@printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: rlm\nDescription: recurrent-network language models for ASR and MT decoders\nVersion: %s\nLibs: -L$${libdir} -lrlm\nLibs.private: %s\nCflags: -I$${includedir}/rlm\n' \
-	  '$(PREFIX)' '$(VERSION)' '$(LIBS)' > $@
+	@$(call pc_file,$(PREFIX)) > $@
 
 $(B)/tests/%: tests/%.c $(TEST_HDR) $(B)/librlm.a
 	@mkdir -p $(dir $@)
@@ -136,7 +140,7 @@ install: all
 	ln -sf librlm.so.0 $(DESTDIR)$(PREFIX)/lib/librlm.so
 	install -m 644 lm/rlm*.h plugin/rlm*.h decoder-glue/rlm*.h $(DESTDIR)$(PREFIX)/include/rlm/
 	install -m 755 $(B)/rlm $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(B)/rlm.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	$(call pc_file,$(PREFIX)) > $(DESTDIR)$(PREFIX)/lib/pkgconfig/rlm.pc
 
 clean:
 	rm -rf build
