@@ -95,10 +95,24 @@ static step *rescore(plan *p, const rlm_recipe *r, const run_system *sy,
 }
 
 /* [lo, hi, step] -> rlm tune's LO:HI:N (the points lo, lo + step, ... up to hi). */
-void run_add_grid(step *s, const char *opt, const rlm_recipe_range *g) {
+static void add_grid(step *s, const char *opt, const rlm_recipe_range *g) {
     if (!g->present) return;
     int n = (int)floor((g->hi - g->lo) / g->step + 1e-9) + 1;
     step_add(s, "%s", opt), step_add(s, "%.10g:%.10g:%d", g->lo, g->lo + (n - 1) * g->step, n);
+}
+
+void run_add_tune_search(step *s, const rlm_recipe *r, const char *ref, const char *opts) {
+    step_add(s, "--ref"), step_add(s, "%s", ref);
+    step_add(s, "--metric"), step_add(s, r->tune.bleu ? "bleu" : "wer");
+    add_grid(s, "--lm-weight", &r->tune.lm_weight);
+    add_grid(s, "--wip", &r->tune.wip);
+    step_add(s, "-o"), step_add(s, "%s", opts);
+}
+
+void run_add_weights(step *s, char *opts, double lm_weight, double wip) {
+    if (opts) s->opts_file = opts;
+    else step_add(s, "--lm-weight"), step_add(s, "%.10g", lm_weight), step_add(s, "--wip"),
+        step_add(s, "%.10g", wip);
 }
 
 static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, const char *mix) {
@@ -123,12 +137,8 @@ static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, cons
             step_add(s, "%s", ext[0]), step_add(s, "%s", ext[1]);
             free(ext[0]), free(ext[1]);
         }
-        step_add(s, "--ref"), step_add(s, "%s", nb->dev.references.path);
-        step_add(s, "--metric"), step_add(s, t->bleu ? "bleu" : "wer");
-        run_add_grid(s, "--lm-weight", &t->lm_weight);
-        run_add_grid(s, "--wip", &t->wip);
         opts = job_file(r, sy->key, "opts");
-        step_add(s, "-o"), step_add(s, "%s", opts);
+        run_add_tune_search(s, r, nb->dev.references.path, opts);
         s->out = job_file(r, sy->key, "tune.txt");
         if ((fresh = fresh && run_set_up_to_date(opts, r, &nb->dev, dev)))
             s->skip = 1, s->why_skip = "newer than its rescored lists";
@@ -137,9 +147,7 @@ static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, cons
     char *test = job_file(r, sy->key, "test"), *best = job_file(r, sy->key, "test.1best");
     step *s = rescore(p, r, sy, &nb->test, test, mix);
     step_add(s, "--best"), step_add(s, "%s", best);
-    if (opts) s->opts_file = opts;
-    else step_add(s, "--lm-weight"), step_add(s, "%.10g", nb->lm_weight), step_add(s, "--wip"),
-        step_add(s, "%.10g", nb->wip);
+    run_add_weights(s, opts, nb->lm_weight, nb->wip);
     if (fresh && run_set_up_to_date(best, r, &nb->test, opts))
         s->skip = 1, s->why_skip = "newer than the recipe, models, lists and weights";
     free(test), free(best);

@@ -21,8 +21,11 @@ typedef struct run_system {
 int run_systems(const rlm_recipe *r, const char *mix, run_system *s);
 /* --model, --ngram and --mix options of a system's models. */
 void run_add_models(step *s, const rlm_recipe *r, int rnn, int ngram, const char *mix);
-/* A tune: grid [lo, hi, step] as rlm tune's `OPT LO:HI:N` (nothing when not given). */
-void run_add_grid(step *s, const char *opt, const rlm_recipe_range *g);
+/* rlm tune's search options: `--ref REF --metric M`, the recipe's tune: grids as `LO:HI:N`,
+ * and `-o OPTS`. */
+void run_add_tune_search(step *s, const rlm_recipe *r, const char *ref, const char *opts);
+/* The weights of a test step: rlm tune's -o file (the step takes opts, owned), or fixed ones. */
+void run_add_weights(step *s, char *opts, double lm_weight, double wip);
 /* A Markdown row of the WER/BLEU table. */
 void run_score_row(FILE *f, const char *name, const run_score *s, const char *weights);
 /* A step's output `out` is at least as new as the recipe, the models, the EM text, the set's

@@ -57,12 +57,8 @@ static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, cons
             d->skip = 1, d->why_skip = "newer than the recipe, models and lattices";
         step *t = plan_step(p, "tune");
         step_add(t, "tune"), step_add(t, "--format"), step_add(t, "tsv"), step_add(t, "%s", list);
-        step_add(t, "--ref"), step_add(t, "%s", l->dev.references.path);
-        step_add(t, "--metric"), step_add(t, r->tune.bleu ? "bleu" : "wer");
-        run_add_grid(t, "--lm-weight", &r->tune.lm_weight);
-        run_add_grid(t, "--wip", &r->tune.wip);
         opts = lat_file(r, sy->key, "opts");
-        step_add(t, "-o"), step_add(t, "%s", opts);
+        run_add_tune_search(t, r, l->dev.references.path, opts);
         t->out = lat_file(r, sy->key, "tune.txt");
         if ((fresh = fresh && run_set_up_to_date(opts, r, &l->dev, list)))
             t->skip = 1, t->why_skip = "newer than its n-best lists";
@@ -71,9 +67,7 @@ static void plan_system(plan *p, const rlm_recipe *r, const run_system *sy, cons
     char *ark = lat_file(r, sy->key, "test.ark"), *best = lat_file(r, sy->key, "test.1best");
     step *s = lattice_step(p, r, sy, &l->test, ark, mix, 1);
     step_add(s, "--best"), step_add(s, "%s", best);
-    if (opts) s->opts_file = opts;
-    else step_add(s, "--lm-weight"), step_add(s, "%.10g", l->lm_weight), step_add(s, "--wip"),
-        step_add(s, "%.10g", l->wip);
+    run_add_weights(s, opts, l->lm_weight, l->wip);
     if (fresh && run_set_up_to_date(best, r, &l->test, opts))
         s->skip = 1, s->why_skip = "newer than the recipe, models, lattices and weights";
     free(ark), free(best);
